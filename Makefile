@@ -1,0 +1,75 @@
+# Every target sets up what it needs on a fresh machine that has only Python 3.11+ and make
+# (and the npm that ships with the machine, for the spec linter).
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# Generator post-hooks call `ruff` and `python`: the venv's, pinned.
+export PATH := $(CURDIR)/$(BIN):$(PATH)
+STAMP := $(VENV)/.installed
+SPEC := spec/openapi.yaml
+GEN_CONFIG := spec/generator-config.yaml
+
+.PHONY: help setup generate check-generated lint-spec lint format typecheck test pytest demo bench record fuzz-long clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml requirements/constraints.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "imagegen needs Python >= 3.11; set PYTHON=python3.11 (or newer)")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c requirements/constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+setup: $(STAMP) ## Create .venv with the package and every tool
+
+generate: $(STAMP) ## Regenerate generated/imagegen_api from the spec
+	$(BIN)/python tools/generate.py generated
+
+check-generated: $(STAMP) ## Fail if generated/ differs from what the spec generates
+	$(BIN)/python tools/generate.py --check generated
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+lint-spec: $(STAMP) node_modules/.installed ## Validate and lint the spec (zero errors, zero warnings)
+	$(BIN)/python -m openapi_spec_validator $(SPEC)
+	npx --no-install redocly lint $(SPEC) --config spec/redocly.yaml --format=stylish
+
+lint: $(STAMP) ## ruff check and format check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP) ## Apply ruff fixes and formatting
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+typecheck: $(STAMP) ## mypy --strict on the wrapper
+	$(BIN)/mypy
+
+pytest: $(STAMP) ## Only the test suite
+	$(BIN)/pytest -q
+
+test: lint typecheck lint-spec check-generated pytest ## Everything CI runs
+
+demo: $(STAMP) ## Generate an image with the offline sandbox, saved to ./out
+	$(BIN)/imagegen generate --sandbox "A lighthouse on a cliff at dusk, oil painting" \
+		--resolution 1k --aspect-ratio 16:9 --out out
+
+bench: $(STAMP) ## Benchmarks, as ratios measured in one run
+	$(BIN)/python -m bench
+
+record: $(STAMP) ## Re-record cassettes (against IMAGEGEN_BASE_URL, else the sandbox), then validate
+	$(BIN)/python -m tests.cassettes.record
+	$(BIN)/pytest -q tests/cassettes
+
+fuzz-long: $(STAMP) ## The parser fuzzing, with many more examples
+	IMAGEGEN_FUZZ_EXAMPLES=5000 $(BIN)/pytest -q tests/fuzz
+
+clean: ## Remove the venv, caches and outputs
+	rm -rf $(VENV) node_modules .mypy_cache .ruff_cache .pytest_cache .hypothesis .schemathesis out

@@ -23,6 +23,7 @@ SPEC = ROOT / "spec" / "openapi.yaml"
 CONFIG = ROOT / "spec" / "generator-config.yaml"
 PACKAGE = "imagegen_api"
 IGNORED = {"__pycache__", ".ruff_cache"}
+PATH = os.environ.get("PATH", "")
 
 
 def generate_into(folder: Path) -> Path:
@@ -46,7 +47,7 @@ def generate_into(folder: Path) -> Path:
         check=True,
         cwd=folder,
         # The post-hooks run `ruff` and `python`: those of this interpreter's environment, pinned.
-        env={**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"},
+        env={**os.environ, "PATH": os.pathsep.join([str(Path(sys.executable).parent), PATH])},
     )
     return out
 

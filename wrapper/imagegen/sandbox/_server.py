@@ -1,0 +1,214 @@
+"""Serving the sandbox over HTTP with uvicorn: in the foreground (`imagegen sandbox`), or in a
+background thread for tests, cassette recording and benchmarks.
+
+uvicorn is imported only here, and only when a server starts.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ipaddress
+import socket
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any, Final, TextIO
+
+from .._clock import Clock, SystemClock
+
+if TYPE_CHECKING:
+    from ._transport import ASGIApp
+
+__all__ = ["ScaledClock", "is_loopback_host", "running_server", "serve"]
+
+_STARTUP_TIMEOUT: Final = 10.0
+_SHUTDOWN_TIMEOUT: Final = 10.0
+
+
+class ScaledClock:
+    """Real time run `speed` times faster, from the moment it is made.
+
+    With `speed=60` a generation the docs time at one minute is done in a second of real time.
+    """
+
+    def __init__(self, speed: float, base: Clock | None = None) -> None:
+        if not speed > 0:
+            raise ValueError(f"speed must be positive, not {speed!r}")
+        self.speed = speed
+        self._base = base if base is not None else SystemClock()
+        self._start_monotonic = self._base.monotonic()
+        self._start_time = self._base.time()
+
+    def monotonic(self) -> float:
+        return self._start_monotonic + self._elapsed()
+
+    def time(self) -> float:
+        return self._start_time + self._elapsed()
+
+    def sleep(self, seconds: float) -> None:
+        self._base.sleep(seconds / self.speed)
+
+    async def asleep(self, seconds: float) -> None:
+        await self._base.asleep(seconds / self.speed)
+
+    def _elapsed(self) -> float:
+        return (self._base.monotonic() - self._start_monotonic) * self.speed
+
+    def __repr__(self) -> str:
+        return f"ScaledClock(speed={self.speed})"
+
+
+def is_loopback_host(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _check_host(host: str, allow_remote: bool) -> None:
+    if not allow_remote and not is_loopback_host(host):
+        raise ValueError(
+            f"the sandbox serves loopback only (127.0.0.1, ::1, localhost), not {host!r}: its "
+            "keys are public and it has no authentication worth the name. Pass "
+            "allow_remote=True (--allow-remote) if you really mean to expose it."
+        )
+
+
+def _base_url(host: str, port: int) -> str:
+    shown = f"[{host}]" if ":" in host else host
+    return f"http://{shown}:{port}/v1"
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    """A listening socket, bound before uvicorn starts, so its port is known (0 = any free one)
+    and clients can connect at once: the kernel queues them until uvicorn accepts."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+        sock.listen(128)
+    except BaseException:
+        sock.close()
+        raise
+    sock.set_inheritable(True)
+    return sock
+
+
+def _uvicorn_server(
+    app: ASGIApp, *, log_level: str, access_log: bool, configure_logging: bool
+) -> Any:
+    import uvicorn
+
+    extra: dict[str, Any] = {} if configure_logging else {"log_config": None}
+    config = uvicorn.Config(
+        app,
+        log_level=log_level,
+        access_log=access_log,
+        http="h11",
+        ws="none",
+        lifespan="auto",
+        timeout_graceful_shutdown=5,
+        **extra,
+    )
+    return uvicorn.Server(config)
+
+
+def _default_app(clock: Clock, seed: int) -> ASGIApp:
+    from . import create_app
+
+    app: ASGIApp = create_app(clock=clock, seed=seed)
+    return app
+
+
+def serve(
+    host: str = "127.0.0.1",
+    port: int = 8080,
+    *,
+    speed: float = 1.0,
+    seed: int = 0,
+    app: ASGIApp | None = None,
+    allow_remote: bool = False,
+    access_log: bool = True,
+    out: TextIO | None = None,
+) -> None:
+    """Serve the sandbox on `host:port` until interrupted (Ctrl-C), then shut down gracefully.
+
+    The sandbox's clock runs `speed` times faster than real time. It prints the base URL and
+    the API key of the default account to `out` (stdout).
+    """
+    from . import DEFAULT_API_KEY
+
+    _check_host(host, allow_remote)
+    app = app if app is not None else _default_app(ScaledClock(speed), seed)
+    sock = _bind(host, port)
+    out = out if out is not None else sys.stdout
+    bound_port = sock.getsockname()[1]
+    print(f"imagegen sandbox on {_base_url(host, bound_port)}", file=out)
+    print(f"  IMAGEGEN_BASE_URL={_base_url(host, bound_port)}", file=out)
+    print(f"  IMAGEGEN_API_KEY={DEFAULT_API_KEY}", file=out)
+    print(f"  clock speed x{speed:g}; Ctrl-C to stop", file=out, flush=True)
+    server = _uvicorn_server(app, log_level="info", access_log=access_log, configure_logging=True)
+    try:
+        server.run(sockets=[sock])
+    finally:
+        sock.close()
+
+
+@contextlib.contextmanager
+def running_server(
+    app: ASGIApp | None = None,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    clock: Clock | None = None,
+    seed: int = 0,
+) -> Iterator[str]:
+    """Run the sandbox with uvicorn in a background thread; yield its base URL.
+
+    ```python
+    with running_server() as base_url:   # "http://127.0.0.1:54321/v1"
+        ...
+    ```
+
+    `app` defaults to a new sandbox on `clock` (real time if None). Port 0 picks a free port.
+    The server stops gracefully when the block ends, even on an exception.
+    """
+    _check_host(host, allow_remote=False)
+    app = app if app is not None else _default_app(clock or SystemClock(), seed)
+    sock = _bind(host, port)
+    server = _uvicorn_server(app, log_level="warning", access_log=False, configure_logging=False)
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            server.run(sockets=[sock])
+        except BaseException as exc:  # reported to the caller's thread below
+            errors.append(exc)
+
+    thread = threading.Thread(target=run, name="imagegen-sandbox-server", daemon=True)
+    thread.start()
+    try:
+        _wait_started(server, thread, errors)
+        yield _base_url(host, sock.getsockname()[1])
+    finally:
+        server.should_exit = True
+        thread.join(_SHUTDOWN_TIMEOUT)
+        sock.close()
+
+
+def _wait_started(server: Any, thread: threading.Thread, errors: list[BaseException]) -> None:
+    # Waiting on a real server is a real wait; it is short and bounded.
+    deadline = time.monotonic() + _STARTUP_TIMEOUT
+    while not server.started:
+        if not thread.is_alive():
+            raise RuntimeError("the sandbox server stopped while starting") from (
+                errors[0] if errors else None
+            )
+        if time.monotonic() > deadline:
+            server.should_exit = True
+            raise RuntimeError(f"the sandbox server did not start in {_STARTUP_TIMEOUT:g} s")
+        thread.join(0.005)

@@ -1,0 +1,489 @@
+"""Checks on a create request before it is sent: a request the API would refuse costs a round
+trip and, worse, can cost credits when the refusal comes late (a bad reference image fails the
+generation after it was charged, then waits for a refund). Each check raises
+`InvalidRequestError` naming the argument (`.field`), the value at fault and what to do instead.
+
+Decisions where the docs are silent:
+
+- `resolution` is taken case-insensitively ("4K" is "4k"); the API's own values are lowercase.
+- `aspect_ratio` must be one of the spec's ten ratios, written as the spec writes them ("16:9").
+- A reference image is an https URL (`str`), or local data: a `pathlib.Path` (any
+  `os.PathLike`), `bytes`/`bytearray`/`memoryview`, or a `data:image/...;base64,` URL. URLs go
+  to `images_url`; local data is read, checked by its bytes and sent as plain base64 in
+  `images_base64`. The two kinds cannot be mixed in one request (the API refuses it).
+- Sizes are measured on the raw image bytes, with 1 MB = 1024 * 1024 bytes (see `_images`).
+- Only fields the caller set are sent; the API's defaults apply to the rest.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import os
+import uuid
+from collections.abc import Sequence
+from pathlib import Path
+from urllib.parse import SplitResult, urlsplit
+
+from imagegen_api.models import AspectRatio, CreateImageRequest, Resolution
+from imagegen_api.types import UNSET, Unset
+
+from ._errors import InvalidRequestError
+from ._images import (
+    MAX_IMAGE_BYTES,
+    MAX_TOTAL_IMAGE_BYTES,
+    encode_base64,
+    format_size,
+    sniff_image_type,
+)
+
+__all__ = [
+    "MAX_IMAGES",
+    "MAX_NUM_OUTPUTS",
+    "ImageInput",
+    "build_create_request",
+    "check_generation_id",
+]
+
+MAX_IMAGES = 10
+MAX_NUM_OUTPUTS = 4
+
+# What `images=` takes: https URLs, or local images.
+ImageInput = str | os.PathLike[str] | bytes | bytearray | memoryview
+
+_RESOLUTIONS = ", ".join(repr(r.value) for r in Resolution)
+_ASPECT_RATIOS = ", ".join(repr(r.value) for r in AspectRatio)
+_ACCEPTED_TYPES = "JPEG, PNG or WEBP"
+# Longest excerpt of a caller's value quoted in a message: enough to recognise it.
+_QUOTE_LIMIT = 80
+
+
+def build_create_request(
+    prompt: str,
+    *,
+    images: Sequence[ImageInput] | None = None,
+    resolution: Resolution | str | None = None,
+    aspect_ratio: AspectRatio | str | None = None,
+    num_outputs: int | None = None,
+    model: str | None = None,
+    webhook_url: str | None = None,
+    name: str | None = None,
+    is_public: bool | None = None,
+) -> CreateImageRequest:
+    """The generated request model for a create, or `InvalidRequestError` saying what to change.
+
+    Cheap checks run first, so a wrong resolution is reported before megabytes of images are read.
+    """
+    checked_prompt = _check_prompt(prompt)
+    checked_resolution = _check_resolution(resolution)
+    checked_ratio = _check_aspect_ratio(aspect_ratio)
+    checked_outputs = _check_num_outputs(num_outputs)
+    checked_model = _check_model(model)
+    checked_webhook = _check_webhook_url(webhook_url)
+    checked_name = _check_name(name)
+    checked_public = _check_is_public(is_public)
+    images_url, images_base64 = _check_images(images)
+
+    return CreateImageRequest(
+        prompt=checked_prompt,
+        images_url=images_url,
+        images_base64=images_base64,
+        resolution=checked_resolution,
+        aspect_ratio=checked_ratio,
+        num_outputs=checked_outputs,
+        model=checked_model,
+        webhook_url=checked_webhook,
+        name=checked_name,
+        is_public=checked_public,
+    )
+
+
+def check_generation_id(value: object, *, field: str = "generation_id") -> str:
+    """`value` as a canonical (lowercase, hyphenated) UUID string, the form the API uses for ids.
+
+    Accepts a `uuid.UUID` too. Anything else is refused before it is put into a URL path.
+    """
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if not isinstance(value, str):
+        raise InvalidRequestError(
+            f"{field} must be a generation id string (a UUID such as "
+            f"'7c9e6679-7425-40de-944b-e07fc1f90ae7'), not {type(value).__name__}",
+            field=field,
+        )
+    try:
+        parsed = uuid.UUID(value.strip())
+    except ValueError:
+        raise InvalidRequestError(
+            f"{field} {_quote(value)} is not a generation id: pass the UUID that create "
+            f"returned (such as '7c9e6679-7425-40de-944b-e07fc1f90ae7')",
+            field=field,
+        ) from None
+    return str(parsed)
+
+
+# -- scalar fields ----------------------------------------------------------------------------
+
+
+def _check_prompt(prompt: object) -> str:
+    if not isinstance(prompt, str):
+        raise InvalidRequestError(
+            f"prompt must be a str describing the image, not {type(prompt).__name__}",
+            field="prompt",
+        )
+    if not prompt.strip():
+        raise InvalidRequestError(
+            f"prompt is {'empty' if not prompt else 'blank'}: describe the image to generate, "
+            "e.g. prompt='A lighthouse on a cliff at dusk'",
+            field="prompt",
+        )
+    return prompt
+
+
+def _check_resolution(resolution: object) -> Resolution | Unset:
+    if resolution is None:
+        return UNSET
+    if isinstance(resolution, Resolution):
+        return resolution
+    if isinstance(resolution, str):
+        try:
+            return Resolution(resolution.strip().lower())
+        except ValueError:
+            pass
+    raise InvalidRequestError(
+        f"resolution {_quote(resolution)} is not one the API offers: use one of {_RESOLUTIONS}",
+        field="resolution",
+    )
+
+
+def _check_aspect_ratio(aspect_ratio: object) -> AspectRatio | Unset:
+    if aspect_ratio is None:
+        return UNSET
+    if isinstance(aspect_ratio, AspectRatio):
+        return aspect_ratio
+    if isinstance(aspect_ratio, str):
+        try:
+            return AspectRatio(aspect_ratio.strip())
+        except ValueError:
+            pass
+    raise InvalidRequestError(
+        f"aspect_ratio {_quote(aspect_ratio)} is not supported: use one of {_ASPECT_RATIOS}",
+        field="aspect_ratio",
+    )
+
+
+def _check_num_outputs(num_outputs: object) -> int | Unset:
+    if num_outputs is None:
+        return UNSET
+    # bool is an int subclass, but num_outputs=True is a mistake, not "one image".
+    if isinstance(num_outputs, bool) or not isinstance(num_outputs, int):
+        raise InvalidRequestError(
+            f"num_outputs must be a whole number from 1 to {MAX_NUM_OUTPUTS}, "
+            f"not {_quote(num_outputs)} ({type(num_outputs).__name__})",
+            field="num_outputs",
+        )
+    if not 1 <= num_outputs <= MAX_NUM_OUTPUTS:
+        raise InvalidRequestError(
+            f"num_outputs={num_outputs} is out of range: ask for 1 to {MAX_NUM_OUTPUTS} images "
+            "per request (make several requests for more)",
+            field="num_outputs",
+        )
+    return num_outputs
+
+
+def _check_model(model: object) -> str | Unset:
+    if model is None:
+        return UNSET
+    if not isinstance(model, str):
+        raise InvalidRequestError(
+            f"model must be a model name (str), not {type(model).__name__}", field="model"
+        )
+    if not model.strip():
+        raise InvalidRequestError(
+            "model is empty: pass a model name, or leave model out to use the service's default",
+            field="model",
+        )
+    return model
+
+
+def _check_webhook_url(webhook_url: object) -> str | Unset:
+    if webhook_url is None:
+        return UNSET
+    if not isinstance(webhook_url, str):
+        raise InvalidRequestError(
+            f"webhook_url must be a URL string, not {type(webhook_url).__name__}",
+            field="webhook_url",
+        )
+    parts = _split_url(webhook_url, field="webhook_url")
+    if parts.scheme.lower() not in ("http", "https"):
+        raise InvalidRequestError(
+            f"webhook_url {_quote_url(webhook_url)} must be an http(s) URL the service can POST "
+            "to, e.g. 'https://example.com/hooks/imagegen'",
+            field="webhook_url",
+        )
+    if not parts.hostname:
+        raise InvalidRequestError(
+            f"webhook_url {_quote_url(webhook_url)} has no host: give a full URL such as "
+            "'https://example.com/hooks/imagegen'",
+            field="webhook_url",
+        )
+    return webhook_url
+
+
+def _check_name(name: object) -> str | Unset:
+    if name is None:
+        return UNSET
+    if not isinstance(name, str):
+        raise InvalidRequestError(
+            f"name must be a str label for the generation, not {type(name).__name__}",
+            field="name",
+        )
+    return name
+
+
+def _check_is_public(is_public: object) -> bool | Unset:
+    if is_public is None:
+        return UNSET
+    if not isinstance(is_public, bool):
+        raise InvalidRequestError(
+            f"is_public must be True or False, not {_quote(is_public)} "
+            f"({type(is_public).__name__})",
+            field="is_public",
+        )
+    return is_public
+
+
+# -- reference images -------------------------------------------------------------------------
+
+
+def _check_images(images: object) -> tuple[list[str] | Unset, list[str] | Unset]:
+    """(images_url, images_base64): at most one of them set."""
+    if images is None:
+        return UNSET, UNSET
+    if isinstance(images, (str, bytes, bytearray, memoryview, os.PathLike)):
+        # One image passed bare: iterating it would give characters or bytes, never images.
+        raise InvalidRequestError(
+            "images must be a list of images, e.g. images=[...]: wrap the single image you "
+            "passed in a list",
+            field="images",
+        )
+    if not isinstance(images, Sequence):
+        raise InvalidRequestError(
+            f"images must be a list of https URLs or local images, not {type(images).__name__}",
+            field="images",
+        )
+    if not images:
+        return UNSET, UNSET
+    if len(images) > MAX_IMAGES:
+        raise InvalidRequestError(
+            f"{len(images)} reference images given; the API takes at most {MAX_IMAGES} per "
+            f"request: remove {len(images) - MAX_IMAGES}",
+            field="images",
+        )
+
+    urls: list[tuple[int, str]] = []
+    local: list[tuple[int, object]] = []
+    for index, image in enumerate(images):
+        if isinstance(image, str) and not _is_data_url(image):
+            urls.append((index, image))
+        elif isinstance(image, (str, bytes, bytearray, memoryview, os.PathLike)):
+            local.append((index, image))
+        else:
+            raise InvalidRequestError(
+                f"images[{index}] is a {type(image).__name__}: pass an https URL (str), a "
+                "pathlib.Path to a local file, or the image's bytes",
+                field="images",
+            )
+
+    if urls and local:
+        url_index, local_index = urls[0][0], local[0][0]
+        raise InvalidRequestError(
+            f"images mixes URLs (images[{url_index}]) with local images (images[{local_index}]); "
+            "the API takes one kind per request: pass only https URLs, or only files/bytes",
+            field="images",
+        )
+    if urls:
+        return [_check_image_url(index, url) for index, url in urls], UNSET
+    return UNSET, _encode_local_images(local)
+
+
+def _check_image_url(index: int, url: str) -> str:
+    where = f"images[{index}]"
+    parts = _split_url(url, field="images", where=where)
+    scheme = parts.scheme.lower()
+    if scheme != "https":
+        if not scheme:
+            hint = (
+                "a local file? pass pathlib.Path(...) instead"
+                if not url.startswith("//")
+                else "add 'https:'"
+            )
+        else:
+            hint = "the API fetches reference images over https only: use an https URL"
+        raise InvalidRequestError(
+            f"{where} {_quote_url(url)} is not an https URL ({hint})", field="images"
+        )
+    if not parts.hostname:
+        raise InvalidRequestError(
+            f"{where} {_quote_url(url)} has no host: give a full URL such as "
+            "'https://example.com/ref.png'",
+            field="images",
+        )
+    if parts.username is not None or parts.password is not None:
+        raise InvalidRequestError(
+            f"{where} {_quote_url(url)} has credentials in it, which would be handed to the "
+            "image service: use a URL that needs none (a public or pre-signed URL), or upload "
+            "the file itself",
+            field="images",
+        )
+    return url
+
+
+def _encode_local_images(local: list[tuple[int, object]]) -> list[str]:
+    encoded: list[str] = []
+    total = 0
+    for index, image in local:
+        where = f"images[{index}]"
+        data = _read_local_image(where, image)
+        total += len(data)
+        if total > MAX_TOTAL_IMAGE_BYTES:
+            raise InvalidRequestError(
+                f"the reference images add up to more than "
+                f"{format_size(MAX_TOTAL_IMAGE_BYTES)} (at least {format_size(total)} by "
+                f"{where}); the API takes at most {format_size(MAX_TOTAL_IMAGE_BYTES)} in all: "
+                "send fewer or smaller images, or pass https URLs instead",
+                field="images",
+            )
+        encoded.append(encode_base64(data))
+    return encoded
+
+
+def _read_local_image(where: str, image: object) -> bytes:
+    """The image's bytes, checked: not empty, within the per-image limit, JPEG/PNG/WEBP."""
+    if isinstance(image, os.PathLike):
+        path = Path(image)
+        what = f"{where} ({str(path)!r})"
+        data = _read_file(path, what)
+    elif isinstance(image, str):
+        what = f"{where} (a data: URL)"
+        data = _decode_data_url(image, what)
+    else:
+        assert isinstance(image, (bytes, bytearray, memoryview))
+        data = bytes(image)
+        what = f"{where} ({len(data)} bytes)"
+
+    if not data:
+        raise InvalidRequestError(
+            f"{what} is empty: pass a JPEG, PNG or WEBP image", field="images"
+        )
+    if len(data) > MAX_IMAGE_BYTES:
+        raise InvalidRequestError(
+            f"{what} is {format_size(len(data))}; the API takes images up to "
+            f"{format_size(MAX_IMAGE_BYTES)}: shrink or recompress it",
+            field="images",
+        )
+    if sniff_image_type(data) is None:
+        raise InvalidRequestError(
+            f"{what} is not a {_ACCEPTED_TYPES} image (judged by its content, not its name): "
+            "convert it to one of those formats",
+            field="images",
+        )
+    return data
+
+
+def _read_file(path: Path, what: str) -> bytes:
+    try:
+        if path.is_dir():
+            raise InvalidRequestError(
+                f"{what} is a directory: pass the path of an image file", field="images"
+            )
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise InvalidRequestError(
+            f"{what} does not exist: check the path (relative paths start at {os.getcwd()!r})",
+            field="images",
+        ) from None
+    except OSError as exc:
+        raise InvalidRequestError(
+            f"{what} cannot be read ({exc.strerror or exc}): check the path and its permissions",
+            field="images",
+        ) from None
+    # Refuse an oversized file before reading it all into memory.
+    if size > MAX_IMAGE_BYTES:
+        raise InvalidRequestError(
+            f"{what} is {format_size(size)}; the API takes images up to "
+            f"{format_size(MAX_IMAGE_BYTES)}: shrink or recompress it",
+            field="images",
+        )
+    try:
+        with path.open("rb") as file:
+            # One byte past the limit is enough to know a file that grew since stat() is too big.
+            return file.read(MAX_IMAGE_BYTES + 1)
+    except OSError as exc:
+        raise InvalidRequestError(
+            f"{what} cannot be read ({exc.strerror or exc}): check the path and its permissions",
+            field="images",
+        ) from None
+
+
+def _is_data_url(value: str) -> bool:
+    return value[:5].lower() == "data:"
+
+
+def _decode_data_url(value: str, what: str) -> bytes:
+    header, comma, payload = value.partition(",")
+    if not comma or not header.lower().endswith(";base64"):
+        raise InvalidRequestError(
+            f"{what} is not a base64 data URL ('data:image/png;base64,...'): pass the image's "
+            "bytes or a pathlib.Path instead",
+            field="images",
+        )
+    try:
+        return base64.b64decode(payload, validate=True)
+    except (binascii.Error, ValueError):
+        raise InvalidRequestError(
+            f"{what} holds invalid base64: pass the image's bytes or a pathlib.Path instead",
+            field="images",
+        ) from None
+
+
+# -- helpers ----------------------------------------------------------------------------------
+
+
+def _split_url(url: str, *, field: str, where: str | None = None) -> SplitResult:
+    where = where or field
+    try:
+        parts = urlsplit(url.strip())
+        parts.port  # noqa: B018 - raises ValueError on a port that is not a number
+    except ValueError:
+        raise InvalidRequestError(
+            f"{where} {_quote_url(url)} is not a valid URL: check it for typos", field=field
+        ) from None
+    if any(ch.isspace() for ch in url.strip()):
+        raise InvalidRequestError(
+            f"{where} {_quote_url(url)} contains spaces: percent-encode them (%20)", field=field
+        )
+    return parts
+
+
+def _quote(value: object) -> str:
+    text = repr(value)
+    if len(text) > _QUOTE_LIMIT:
+        text = text[: _QUOTE_LIMIT - 4] + "...'"
+    return text
+
+
+def _quote_url(url: str) -> str:
+    """The URL for a message, with any user:password replaced, so a secret is never echoed."""
+    try:
+        parts = urlsplit(url.strip())
+        if parts.username is not None or parts.password is not None:
+            host = parts.hostname or ""
+            if parts.port is not None:
+                host = f"{host}:{parts.port}"
+            url = parts._replace(netloc=f"***@{host}").geturl()
+    except ValueError:
+        # Unparseable: cut at the last '@' so nothing before it (a password) is shown.
+        if "@" in url:
+            url = "***@" + url.rsplit("@", 1)[1]
+    return _quote(url)

@@ -1,7 +1,74 @@
 """imagegen: a Python SDK for the imagegen image-generation API."""
 
 from ._clock import Clock, SystemClock, VirtualClock
+from ._errors import (
+    APIConnectionError,
+    APIError,
+    APITimeoutError,
+    AuthenticationError,
+    ConcurrentGenerationError,
+    ContentPolicyError,
+    ErrorCode,
+    GenerationFailedError,
+    ImagegenError,
+    ImageInputError,
+    InsufficientCreditsError,
+    InvalidRequestError,
+    NotFoundError,
+    RateLimitError,
+    ServerError,
+    ServiceUnavailableError,
+    UnexpectedResponseError,
+    ValidationError,
+    WaitTimeoutError,
+)
+from ._retry import RetryPolicy
+from ._types import (
+    Account,
+    ApiKeyInfo,
+    ConnectionStatus,
+    CreatedGeneration,
+    Credits,
+    Generation,
+    GenerationPage,
+    GenerationResult,
+    GenerationStatus,
+)
 
 __version__ = "0.1.0"
 
-__all__ = ["Clock", "SystemClock", "VirtualClock", "__version__"]
+__all__ = [
+    "APIConnectionError",
+    "APIError",
+    "APITimeoutError",
+    "Account",
+    "ApiKeyInfo",
+    "AuthenticationError",
+    "Clock",
+    "ConcurrentGenerationError",
+    "ConnectionStatus",
+    "ContentPolicyError",
+    "CreatedGeneration",
+    "Credits",
+    "ErrorCode",
+    "Generation",
+    "GenerationFailedError",
+    "GenerationPage",
+    "GenerationResult",
+    "GenerationStatus",
+    "ImageInputError",
+    "ImagegenError",
+    "InsufficientCreditsError",
+    "InvalidRequestError",
+    "NotFoundError",
+    "RateLimitError",
+    "RetryPolicy",
+    "ServerError",
+    "ServiceUnavailableError",
+    "SystemClock",
+    "UnexpectedResponseError",
+    "ValidationError",
+    "VirtualClock",
+    "WaitTimeoutError",
+    "__version__",
+]

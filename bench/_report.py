@@ -32,8 +32,12 @@ class Figure:
     target: str
     passed: bool | None
     details: dict[str, Any] = field(default_factory=dict)
+    # How the table shows the value, when one number does not tell it (e.g. "9 req, lag 1.2 s").
+    display: str | None = None
 
     def shown(self) -> str:
+        if self.display is not None:
+            return self.display
         if self.unit == "x":
             return f"{self.measured:.3f}x"
         if self.unit == "fraction":

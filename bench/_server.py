@@ -14,6 +14,8 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
 
 _STARTUP_TIMEOUT = 30.0
 
@@ -25,9 +27,22 @@ serve("127.0.0.1", 0, speed=float(sys.argv[1]), access_log=False)
 """
 
 
+@dataclass(frozen=True)
+class SandboxProcess:
+    base_url: str
+    pid: int
+
+    def cpu_seconds(self) -> float:
+        """User + system CPU time the server process has used so far."""
+        fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        # After the command name: state is field 3, utime and stime are fields 14 and 15.
+        utime, stime = int(fields[11]), int(fields[12])
+        return (utime + stime) / os.sysconf("SC_CLK_TCK")
+
+
 @contextlib.contextmanager
-def sandbox_process(*, speed: float = 1.0) -> Iterator[str]:
-    """Serve a fresh sandbox (its clock `speed` times real time); yield its base URL."""
+def sandbox_process(*, speed: float = 1.0) -> Iterator[SandboxProcess]:
+    """Serve a fresh sandbox (its clock `speed` times real time) in a second process."""
     child = subprocess.Popen(
         [sys.executable, "-c", _CHILD, str(speed)],
         stdout=subprocess.PIPE,
@@ -35,7 +50,7 @@ def sandbox_process(*, speed: float = 1.0) -> Iterator[str]:
         text=True,
     )
     try:
-        yield _read_base_url(child)
+        yield SandboxProcess(base_url=_read_base_url(child), pid=child.pid)
     finally:
         # Only the process started here, by its id; SIGINT is uvicorn's graceful shutdown.
         if child.poll() is None:

@@ -90,8 +90,8 @@ def run() -> list[Figure]:
 
     results: dict[str, dict[str, float]] = {}
     with (
-        sandbox_process(speed=SPEED) as base_url,
-        imagegen.Client(api_key=DEFAULT_API_KEY, base_url=base_url) as client,
+        sandbox_process(speed=SPEED) as server,
+        imagegen.Client(api_key=DEFAULT_API_KEY, base_url=server.base_url) as client,
     ):
         generations = {name: _finished(client, res) for name, (res, _) in SIZES.items()}
         for name, generation in generations.items():

@@ -179,7 +179,8 @@ async def async_figures(base_url: str, api_key: str, generation_id: str) -> list
 def run() -> list[Figure]:
     from imagegen.sandbox import DEFAULT_API_KEY
 
-    with sandbox_process(speed=SPEED) as base_url:
+    with sandbox_process(speed=SPEED) as server:
+        base_url = server.base_url
         generation_id = _finished_generation(base_url, DEFAULT_API_KEY)
         figures = sync_figures(base_url, DEFAULT_API_KEY, generation_id)
         figures += asyncio.run(async_figures(base_url, DEFAULT_API_KEY, generation_id))

@@ -1,0 +1,116 @@
+"""Figure 6: how many getImage requests per second the sandbox serves on one uvicorn worker.
+
+The sandbox runs on uvicorn (one worker, h11) in a second process on 127.0.0.1; this process
+is the load: CONCURRENCY connections of one `httpx.AsyncClient`, each sending the next GET of
+the same finished generation as soon as the last is answered. The load is bounded in count
+(MAX_REQUESTS) and time (MAX_SECONDS), after WARMUP unmeasured requests. The figure is the
+answered requests per second and the p99 of per-request latency as the client saw it.
+
+The server's CPU use over the window (from /proc/<pid>/stat) says which side was the limit:
+near 1.0 means the sandbox was saturated and the rate is its own; well below means the
+load generator (Python, on the other of two cores) was.
+This figure measures only the sandbox: it uses raw httpx, none of the wrapper.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import httpx
+
+from bench._report import Figure, median, percentile, run_alone
+from bench._server import sandbox_process
+
+CONCURRENCY = 8
+WARMUP = 200
+MAX_REQUESTS = 10_000
+MAX_SECONDS = 10.0
+SPEED = 1000.0
+
+
+def _finished_generation(base_url: str, headers: dict[str, str]) -> str:
+    with httpx.Client(base_url=base_url, headers=headers, timeout=10) as http:
+        created = http.post("/images", json={"prompt": "a load test", "resolution": "1k"})
+        created.raise_for_status()
+        generation_id: str = created.json()["id"]
+        deadline = time.monotonic() + 30
+        while http.get(f"/images/{generation_id}").json()["status"] not in ("succeeded", "failed"):
+            if time.monotonic() > deadline:
+                raise RuntimeError("the sandbox did not finish its generation in 30 s")
+            time.sleep(0.02)
+        return generation_id
+
+
+async def load(url: str, headers: dict[str, str], requests: int, seconds: float) -> list[float]:
+    """Latencies of up to `requests` GETs of `url` sent by CONCURRENCY workers for `seconds`."""
+    latencies: list[float] = []
+    limits = httpx.Limits(max_connections=CONCURRENCY, max_keepalive_connections=CONCURRENCY)
+    deadline = time.perf_counter() + seconds
+    async with httpx.AsyncClient(headers=headers, limits=limits, timeout=10) as http:
+
+        async def worker() -> None:
+            while len(latencies) < requests and time.perf_counter() < deadline:
+                started = time.perf_counter()
+                response = await http.get(url)
+                latencies.append(time.perf_counter() - started)
+                response.raise_for_status()
+
+        await asyncio.gather(*(worker() for _ in range(CONCURRENCY)))
+    return latencies
+
+
+def run() -> list[Figure]:
+    from imagegen.sandbox import DEFAULT_API_KEY
+
+    headers = {"Authorization": f"Bearer {DEFAULT_API_KEY}"}
+    with sandbox_process(speed=SPEED) as server:
+        generation_id = _finished_generation(server.base_url, headers)
+        url = f"{server.base_url}/images/{generation_id}"
+        asyncio.run(load(url, headers, WARMUP, MAX_SECONDS))
+        cpu_before = server.cpu_seconds()
+        started = time.perf_counter()
+        latencies = asyncio.run(load(url, headers, MAX_REQUESTS, MAX_SECONDS))
+        elapsed = time.perf_counter() - started
+        server_cpu = (server.cpu_seconds() - cpu_before) / elapsed
+
+    per_second = len(latencies) / elapsed
+    p99_ms = percentile(latencies, 0.99) * 1e3
+    details = {
+        "requests": len(latencies),
+        "seconds": elapsed,
+        "concurrency": CONCURRENCY,
+        "median_ms": median(latencies) * 1e3,
+        "p99_ms": p99_ms,
+        "server_cpu_fraction": server_cpu,
+    }
+    return [
+        Figure(
+            figure="6",
+            name=f"sandbox getImage on 1 uvicorn worker, {CONCURRENCY} connections",
+            measured=per_second,
+            unit="req/s",
+            target="- (recorded)",
+            passed=None,
+            details=details,
+            display=f"{per_second:.0f} req/s (server CPU {server_cpu:.2f})",
+        ),
+        Figure(
+            figure="6",
+            name="sandbox getImage latency under that load, p99",
+            measured=p99_ms,
+            unit="ms",
+            target="- (recorded)",
+            passed=None,
+            details=details,
+            display=f"p99 {p99_ms:.1f} ms (median {details['median_ms']:.1f} ms)",
+        ),
+    ]
+
+
+def main() -> None:
+    run_alone(run, "sandbox")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,380 @@
+"""The subcommands. Each takes the parsed arguments, a connection and the output, and returns
+an exit code; failures are raised and turned into an error line by `_main`."""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .._errors import GenerationFailedError, WaitTimeoutError
+from ._connect import Connection
+from ._display import SavedImage, format_duration, one_line
+from ._errors import CommandError, Interrupted
+from ._exit_codes import ExitCode
+from ._image_size import image_size
+from ._output import Output
+from ._parser import DEFAULT_WAIT_TIMEOUT
+
+if TYPE_CHECKING:
+    from .._types import Generation
+
+__all__ = ["COMMANDS"]
+
+Command = Callable[[argparse.Namespace, Connection, Output], int]
+
+_WATCH_FOOTER = "Ctrl-C stops watching; the generation goes on and can be resumed."
+
+
+def _credits(count: int) -> str:
+    return f"{count} credit" if count == 1 else f"{count} credits"
+
+
+def _reference_images(values: Sequence[str] | None) -> list[str | Path]:
+    """--image values: https (or http, refused by the wrapper with a clear message) URLs stay
+    strings; anything else is a local file, checked here so a typo is named plainly."""
+    images: list[str | Path] = []
+    for value in values or ():
+        if value.lower().startswith(("https://", "http://")):
+            images.append(value)
+            continue
+        path = Path(value).expanduser()
+        if not path.is_file():
+            raise CommandError(
+                f"--image {value}: no such file",
+                exit_code=ExitCode.USAGE,
+                hint="give a JPEG, PNG or WEBP file, or an https URL",
+            )
+        images.append(path)
+    return images
+
+
+def _resume_command(
+    generation_id: str,
+    args: argparse.Namespace,
+    connection: Connection,
+    out_dir: str | None,
+) -> str | None:
+    """The exact command that picks the wait up again; None when nothing could be resumed."""
+    if connection.in_process_sandbox:
+        return None
+    parts = ["imagegen", "wait", generation_id]
+    if out_dir is not None:
+        parts += ["--out", out_dir]
+    if args.timeout != DEFAULT_WAIT_TIMEOUT:
+        parts += ["--timeout", f"{args.timeout:g}"]
+    parts += connection.resume_options
+    if args.json:
+        parts.append("--json")
+    return shlex.join(parts)
+
+
+def _resume_note(connection: Connection) -> str | None:
+    """What the user must know besides the resume command."""
+    if connection.in_process_sandbox:
+        return (
+            "the in-process sandbox ended with this command, so there is nothing to resume; "
+            "`imagegen sandbox` serves one that outlives a command"
+        )
+    if connection.key_from_flag:
+        return "pass your key again with --api-key (it is never printed), or set IMAGEGEN_API_KEY"
+    return None
+
+
+def _expected_duration(
+    resolution: str | None, known_references: int | None
+) -> Callable[[Generation | None], float | None]:
+    """How long the generation should take, as the client's polling expects it."""
+    from .._polling import expected_duration
+
+    def expected(generation: Generation | None) -> float | None:
+        references = known_references
+        if references is None:
+            if generation is None:
+                return None
+            references = len(generation.image_input)
+        return float(expected_duration(resolution, references))
+
+    return expected
+
+
+def cmd_generate(args: argparse.Namespace, connection: Connection, out: Output) -> int:
+    images = _reference_images(args.images)
+    out_dir: str = args.out if args.out is not None else "."
+    try:
+        created = connection.client.images.create(
+            args.prompt,
+            images=images or None,
+            resolution=args.resolution,
+            aspect_ratio=args.aspect_ratio,
+            num_outputs=args.num_outputs,
+            model=args.model,
+            webhook_url=args.webhook_url,
+            name=args.name,
+            is_public=True if args.public else None,
+        )
+    except KeyboardInterrupt:
+        raise Interrupted(None, None) from None
+    resume = _resume_command(created.id, args, connection, out_dir)
+    if args.no_wait:
+        out.document(
+            {
+                "id": created.id,
+                "status": created.status,
+                "credit_cost": created.credit_cost,
+                "resume_command": resume,
+            }
+        )
+        out.result(
+            f"generation {created.id} created ({_credits(created.credit_cost)}), {created.status}"
+        )
+        if resume is not None:
+            out.result(f"wait for it with: {resume}")
+        return ExitCode.OK
+    # The id first, before any waiting: whatever happens next, the generation can be found.
+    out.say(f"generation {created.id} created ({_credits(created.credit_cost)})")
+    return _wait_and_save(
+        created.id,
+        args,
+        connection,
+        out,
+        out_dir=Path(out_dir),
+        resume=resume,
+        expected=_expected_duration(args.resolution, len(images)),
+    )
+
+
+def cmd_wait(args: argparse.Namespace, connection: Connection, out: Output) -> int:
+    out_dir: str | None = args.out
+    resume = _resume_command(args.generation_id, args, connection, out_dir)
+    out.say(f"waiting for generation {args.generation_id}")
+    return _wait_and_save(
+        args.generation_id,
+        args,
+        connection,
+        out,
+        out_dir=Path(out_dir) if out_dir is not None else None,
+        resume=resume,
+        expected=_expected_duration(None, None),
+    )
+
+
+def _wait_and_save(
+    generation_id: str,
+    args: argparse.Namespace,
+    connection: Connection,
+    out: Output,
+    *,
+    out_dir: Path | None,
+    resume: str | None,
+    expected: Callable[[Generation | None], float | None],
+) -> int:
+    progress = out.progress(connection.clock, expected, footer=_WATCH_FOOTER)
+    progress.start()
+    try:
+        generation = connection.client.images.wait(
+            generation_id, timeout=args.timeout, on_update=progress.update
+        )
+    except KeyboardInterrupt:
+        progress.stop(f"stopped watching after {format_duration(progress.elapsed)}")
+        raise Interrupted(generation_id, resume, _resume_note(connection)) from None
+    except GenerationFailedError as error:
+        progress.update(error.generation)
+        progress.stop(f"status: failed after {format_duration(progress.elapsed)}")
+        raise
+    except WaitTimeoutError as error:
+        progress.stop(
+            f"still {error.last_status or 'not finished'} after {format_duration(progress.elapsed)}"
+        )
+        raise CommandError(
+            one_line(error.message),
+            exit_code=ExitCode.WAIT_TIMEOUT,
+            hint=f"it may still finish; resume with: {resume}" if resume else None,
+        ) from None
+    except BaseException:
+        progress.stop(None)
+        raise
+    progress.update(generation)
+    progress.stop(f"status: {generation.status} after {format_duration(progress.elapsed)}")
+    if out_dir is None:
+        for url in generation.output_images:
+            out.result(f"output {url}")
+        out.document({"generation": generation, "files": []})
+        return ExitCode.OK
+    return _save(generation, connection, out, out_dir, resume)
+
+
+def _save(
+    generation: Generation, connection: Connection, out: Output, out_dir: Path, resume: str | None
+) -> int:
+    try:
+        paths = connection.client.images.download(generation, out_dir)
+    except KeyboardInterrupt:
+        raise Interrupted(generation.id, resume, _resume_note(connection)) from None
+    saved = [SavedImage(Path(path), image_size(Path(path))) for path in paths]
+    for file in saved:
+        out.result(f"saved {file.describe()}")
+    files = [
+        {
+            "path": str(file.path),
+            "width": file.size[0] if file.size else None,
+            "height": file.size[1] if file.size else None,
+        }
+        for file in saved
+    ]
+    missing = int(getattr(paths, "failed_outputs", 0))
+    if not saved and not missing:
+        missing = max(len(generation.output_images), 1)
+    if not missing:
+        out.document({"generation": generation, "files": files})
+        return ExitCode.OK
+    reasons = "; ".join(one_line(str(error), 200) for error in getattr(paths, "errors", ()))
+    message = f"{missing} output(s) of generation {generation.id} could not be saved"
+    if reasons:
+        message += f": {reasons}"
+    elif not generation.output_images:
+        message += ": the API listed no output URLs"
+    hint = f"try again with: {resume}" if resume else "try the download again"
+    out.document(
+        {
+            "generation": generation,
+            "files": files,
+            "error": {
+                "exit_code": int(ExitCode.DOWNLOAD_FAILED),
+                "type": "DownloadFailed",
+                "code": None,
+                "message": message,
+                "hint": hint,
+            },
+        }
+    )
+    out.error(f"imagegen: error: {message}. What to do: {hint}")
+    return ExitCode.DOWNLOAD_FAILED
+
+
+def cmd_get(args: argparse.Namespace, connection: Connection, out: Output) -> int:
+    generation = connection.client.images.get(args.generation_id)
+    out.document(generation)
+    if not out.json_mode:
+        for line in _describe_generation(generation):
+            out.say(line)
+    return ExitCode.OK
+
+
+def _describe_generation(generation: Generation) -> list[str]:
+    rows: list[tuple[str, object]] = [
+        ("id", generation.id),
+        ("status", generation.status),
+        ("name", generation.name),
+        ("prompt", generation.prompt),
+        ("aspect ratio", generation.aspect_ratio),
+        ("model", generation.model_provider),
+        ("created", generation.created_at.isoformat() if generation.created_at else None),
+        ("credits", generation.credit_cost),
+        ("failure", generation.failure_reason),
+        ("total time", f"{generation.total_time:g}s" if generation.total_time else None),
+    ]
+    width = max(len(label) for label, _ in rows) + 2
+    lines = [f"{label + ':':<{width}}{value}" for label, value in rows if value is not None]
+    for index, url in enumerate(generation.output_images):
+        lines.append(f"{('outputs:' if index == 0 else ''):<{width}}{url}")
+    for index, reference in enumerate(generation.image_input):
+        lines.append(f"{('references:' if index == 0 else ''):<{width}}{reference}")
+    return lines
+
+
+def cmd_list(args: argparse.Namespace, connection: Connection, out: Output) -> int:
+    images = connection.client.images
+    generations: tuple[Generation, ...]
+    if args.all:
+        generations = tuple(images.iter())
+        out.document({"generations": generations, "total": len(generations)})
+        total = len(generations)
+    else:
+        page = images.list(limit=args.limit, offset=args.offset)
+        generations, total = page.generations, page.total
+        out.document(page)
+    if out.json_mode:
+        return ExitCode.OK
+    if out.terminal:
+        _print_table(out, generations)
+    else:
+        for generation in generations:
+            created = generation.created_at.isoformat() if generation.created_at else "-"
+            out.say(
+                f"{generation.id}  {generation.status!s:<10}  {created}  "
+                f"{one_line(generation.prompt or '', 60)}"
+            )
+    shown = f"{len(generations)} of {total}"
+    if not args.all and args.offset:
+        shown += f" from offset {args.offset}"
+    out.say(f"{shown} generation(s)")
+    return ExitCode.OK
+
+
+def _print_table(out: Output, generations: Sequence[Generation]) -> None:
+    from rich.table import Table
+
+    table = Table(box=None, header_style="bold")
+    for column in ("id", "status", "created", "outputs", "prompt"):
+        table.add_column(column, overflow="fold" if column == "id" else "ellipsis")
+    for generation in generations:
+        table.add_row(
+            generation.id,
+            str(generation.status),
+            generation.created_at.strftime("%Y-%m-%d %H:%M") if generation.created_at else "",
+            str(len(generation.output_images)),
+            one_line(generation.prompt or "", 50),
+        )
+    out.console.print(table)
+
+
+def cmd_account(args: argparse.Namespace, connection: Connection, out: Output) -> int:
+    account = connection.client.account()
+    out.document(account)
+    if out.json_mode:
+        return ExitCode.OK
+    credits = account.credits
+    sources = ", ".join(
+        f"{name} {value}"
+        for name, value in (
+            ("free", credits.free),
+            ("purchased", credits.purchased),
+            ("refunded", credits.refunded),
+            ("redeemed", credits.redeemed),
+            ("bonus", credits.bonus),
+            ("affiliate", credits.affiliate),
+        )
+        if value
+    )
+    who = " ".join(
+        part for part in (account.name, f"<{account.email}>" if account.email else None) if part
+    )
+    out.say(f"account: {who} ({account.id})" if who else f"account: {account.id}")
+    out.say(f"credits: {credits.total}" + (f" ({sources})" if sources else ""))
+    key = account.api_key
+    if key.name or key.prefix:
+        out.say(f"api key: {key.name or '(unnamed)'} ({key.prefix or '?'}...)")
+    return ExitCode.OK
+
+
+def cmd_ping(args: argparse.Namespace, connection: Connection, out: Output) -> int:
+    status = connection.client.status()
+    out.document(status)
+    key = f", key {status.api_key_name!r}" if status.api_key_name else ""
+    out.result(
+        f"ok: {status.message or 'API connection successful'} (account {status.account_id}{key})"
+    )
+    return ExitCode.OK
+
+
+COMMANDS: dict[str, Command] = {
+    "generate": cmd_generate,
+    "wait": cmd_wait,
+    "get": cmd_get,
+    "list": cmd_list,
+    "account": cmd_account,
+    "ping": cmd_ping,
+}

@@ -1,0 +1,133 @@
+"""Making the client a command runs against: the real API, or the sandbox in this process.
+
+With `--sandbox`, the sandbox app runs in this process on a `ScaledClock` shared with the
+client: the sandbox sees minutes pass while the client's polls sleep a sixtieth of that (by
+default), so a generation the docs time at one to two minutes finishes in a second or two, and
+the live display still has something to show.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any, Final
+
+import attrs
+
+from .._clock import Clock, SystemClock
+from ._errors import CommandError
+from ._exit_codes import ExitCode
+from ._parser import DEFAULT_SANDBOX_SPEED
+
+if TYPE_CHECKING:
+    from .._client import Client
+
+__all__ = ["Connection", "connect"]
+
+API_KEY_ENV: Final = "IMAGEGEN_API_KEY"
+BASE_URL_ENV: Final = "IMAGEGEN_BASE_URL"
+SANDBOX_SPEED_ENV: Final = "IMAGEGEN_SANDBOX_SPEED"
+
+# Loopback, so the client sends the key over plain http; nothing listens there, the transport
+# hands every request to the app in this process.
+_IN_PROCESS_BASE_URL: Final = "http://127.0.0.1/v1"
+
+
+@attrs.frozen
+class Connection:
+    """The client, the clock its waits run on, and what a resume command must repeat."""
+
+    client: Client
+    clock: Clock
+    in_process_sandbox: bool
+    # Options to repeat in a printed resume command (never the key).
+    resume_options: tuple[str, ...] = ()
+    # Whether the key came from --api-key (a resume command must then be told to pass it too).
+    key_from_flag: bool = False
+
+
+@contextlib.contextmanager
+def connect(args: argparse.Namespace) -> Iterator[Connection]:
+    if args.sandbox:
+        with _sandbox_connection(_sandbox_speed(args)) as connection:
+            yield connection
+        return
+    api_key = args.api_key or os.environ.get(API_KEY_ENV) or None
+    if api_key is None:
+        raise CommandError(
+            "no API key",
+            exit_code=ExitCode.AUTH,
+            code="MISSING_API_TOKEN",
+            hint=f"pass --api-key or set {API_KEY_ENV}, or try --sandbox",
+        )
+    base_url = args.base_url or os.environ.get(BASE_URL_ENV) or None
+    if base_url is None:
+        raise CommandError(
+            "no base URL",
+            exit_code=ExitCode.USAGE,
+            hint=f"pass --base-url or set {BASE_URL_ENV} (the API's address, with any version "
+            "prefix), or try --sandbox",
+        )
+    from .._client import Client
+
+    clock = SystemClock()
+    with Client(api_key=api_key, base_url=base_url, clock=clock) as client:
+        yield Connection(
+            client=client,
+            clock=clock,
+            in_process_sandbox=False,
+            resume_options=("--base-url", base_url) if args.base_url else (),
+            key_from_flag=bool(args.api_key),
+        )
+
+
+def _sandbox_speed(args: argparse.Namespace) -> float:
+    if args.sandbox_speed is not None:
+        return float(args.sandbox_speed)
+    from_env = os.environ.get(SANDBOX_SPEED_ENV)
+    if not from_env:
+        return DEFAULT_SANDBOX_SPEED
+    try:
+        speed = float(from_env)
+    except ValueError:
+        speed = 0.0
+    if not speed > 0:
+        raise CommandError(
+            f"{SANDBOX_SPEED_ENV}={from_env!r} is not a positive number",
+            exit_code=ExitCode.USAGE,
+        )
+    return speed
+
+
+def _sandbox_app(clock: Clock) -> Any:
+    """A fresh sandbox app on `clock` (tests replace this to add faults before a command)."""
+    from ..sandbox import create_app
+
+    return create_app(clock=clock)
+
+
+@contextlib.contextmanager
+def _sandbox_connection(speed: float) -> Iterator[Connection]:
+    try:
+        import httpx
+
+        from ..sandbox import DEFAULT_API_KEY, SandboxTransport, ScaledClock
+    except ImportError as error:  # the sandbox extra (starlette, uvicorn, pillow) is missing
+        raise CommandError(
+            f"the sandbox needs the 'sandbox' extra ({error.name} is not installed)",
+            exit_code=ExitCode.USAGE,
+            hint="pip install 'imagegen[sandbox]'",
+        ) from None
+    from .._client import Client
+
+    clock = ScaledClock(speed)
+    app = _sandbox_app(clock)
+    with (
+        httpx.Client(transport=SandboxTransport(app)) as http,
+        Client(
+            api_key=DEFAULT_API_KEY, base_url=_IN_PROCESS_BASE_URL, http_client=http, clock=clock
+        ) as client,
+    ):
+        yield Connection(client=client, clock=clock, in_process_sandbox=True)

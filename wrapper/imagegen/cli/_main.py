@@ -1,0 +1,153 @@
+"""`imagegen`: parse, run the command, turn any failure into one line and an exit code."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from .._errors import APIError, GenerationFailedError, ImagegenError, InvalidRequestError
+from ._commands import COMMANDS
+from ._connect import connect
+from ._display import one_line
+from ._errors import CommandError, Interrupted
+from ._exit_codes import ExitCode, exit_code_for, hint_for
+from ._output import Output
+from ._parser import build_parser
+
+__all__ = ["main"]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI with `argv` (default: the process's arguments); return the exit code."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_:  # --help, --version, or a usage error argparse has printed
+        return _exit_status(exit_.code)
+    out = Output(sys.stdout, sys.stderr, json_mode=bool(getattr(args, "json", False)))
+    try:
+        if args.command == "sandbox":
+            return _serve_sandbox(args, out)
+        with connect(args) as connection:
+            return COMMANDS[args.command](args, connection, out)
+    except Interrupted as interrupted:
+        return _report_interrupted(out, interrupted)
+    except KeyboardInterrupt:
+        return _report_interrupted(out, Interrupted(None, None))
+    except (CommandError, ImagegenError) as error:
+        return _report_error(out, error)
+
+
+def _exit_status(code: object) -> int:
+    if code is None:
+        return ExitCode.OK
+    if isinstance(code, int):
+        return code
+    return ExitCode.USAGE
+
+
+def _serve_sandbox(args: argparse.Namespace, out: Output) -> int:
+    try:
+        from ..sandbox import serve
+    except ImportError as error:
+        raise CommandError(
+            f"the sandbox needs the 'sandbox' extra ({error.name} is not installed)",
+            exit_code=ExitCode.USAGE,
+            hint="pip install 'imagegen[sandbox]'",
+        ) from None
+    try:
+        serve(port=args.port, speed=args.speed, seed=args.seed, out=out.stdout)
+    except KeyboardInterrupt:  # the way to stop a server: not a failure
+        pass
+    except OSError as error:
+        raise CommandError(
+            f"cannot serve on 127.0.0.1:{args.port}: {error.strerror or error}",
+            exit_code=ExitCode.ERROR,
+            hint="pick another port with --port (0 picks any free one)",
+        ) from None
+    return ExitCode.OK
+
+
+def _error_fields(error: CommandError | ImagegenError) -> dict[str, Any]:
+    """What an error line and an `{"error": ...}` document say; never the key (the wrapper's
+    errors do not hold it, and nothing here reads a request)."""
+    fields: dict[str, Any] = {
+        "type": type(error).__name__,
+        "code": None,
+        "message": one_line(str(getattr(error, "message", None) or error)),
+        "status_code": None,
+        "request_id": None,
+    }
+    if isinstance(error, CommandError):
+        fields.update(exit_code=int(error.exit_code), code=error.code, hint=error.hint)
+        return fields
+    fields["exit_code"] = int(exit_code_for(error))
+    fields["hint"] = hint_for(error)
+    code = getattr(error, "code", None)
+    fields["code"] = str(code) if code is not None else None
+    if isinstance(error, APIError):
+        fields.update(status_code=error.status_code, request_id=error.request_id)
+    if isinstance(error, InvalidRequestError) and error.field:
+        fields["field"] = error.field
+    if isinstance(error, GenerationFailedError):
+        generation = error.generation
+        fields["generation_id"] = generation.id
+        reason = generation.failure_reason
+        if reason and reason != fields["code"]:
+            fields["message"] += f" ({one_line(reason, 200)})"
+    return fields
+
+
+def _report_error(out: Output, error: CommandError | ImagegenError) -> int:
+    fields = _error_fields(error)
+    line = "imagegen: error: "
+    if fields["code"]:
+        line += f"{fields['code']}: "
+    line += fields["message"].rstrip(".")
+    where = []
+    if fields["status_code"] is not None:
+        where.append(f"HTTP {fields['status_code']}")
+    if fields["request_id"]:
+        where.append(f"request id {fields['request_id']}")
+    if where:
+        line += f" ({', '.join(where)})"
+    line += "."
+    if fields["hint"]:
+        line += f" What to do: {fields['hint']}."
+    out.error(line)
+    out.document({"error": fields})
+    return int(fields["exit_code"])
+
+
+def _report_interrupted(out: Output, interrupted: Interrupted) -> int:
+    if interrupted.generation_id is None:
+        message = (
+            "interrupted before the API answered; if the request reached it, the generation "
+            "shows in `imagegen list`"
+        )
+    else:
+        message = (
+            f"interrupted: stopped watching generation {interrupted.generation_id}; "
+            "the generation goes on"
+        )
+    out.error(message)
+    if interrupted.resume_command:
+        out.error(f"resume with: {interrupted.resume_command}")
+    if interrupted.note:
+        out.error(f"note: {interrupted.note}")
+    out.document(
+        {
+            "error": {
+                "exit_code": int(ExitCode.INTERRUPTED),
+                "type": "Interrupted",
+                "code": "INTERRUPTED",
+                "message": message,
+                "generation_id": interrupted.generation_id,
+                "resume_command": interrupted.resume_command,
+                "note": interrupted.note,
+            }
+        }
+    )
+    return ExitCode.INTERRUPTED

@@ -1,0 +1,69 @@
+"""Where each thing the CLI says goes.
+
+- Results: stdout. Under `--json`, stdout holds one JSON document and nothing else; the
+  progress lines a human or a log may still want go to stderr.
+- Errors: one line on stderr (and, under `--json`, an `{"error": ...}` document on stdout).
+- On a terminal (stdout is a TTY, not `--json`), waits are shown live with rich.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TextIO
+
+from .._clock import Clock
+from ._display import LiveProgress, PlainProgress, Progress, stream_is_terminal
+from ._json_output import write_json
+
+if TYPE_CHECKING:
+    from .._types import Generation
+
+__all__ = ["Output"]
+
+
+class Output:
+    def __init__(self, stdout: TextIO, stderr: TextIO, *, json_mode: bool) -> None:
+        self.stdout = stdout
+        self.stderr = stderr
+        self.json_mode = json_mode
+        self.terminal = not json_mode and stream_is_terminal(stdout)
+        self._console: Any = None
+
+    @property
+    def console(self) -> Any:
+        """A rich Console on stdout; only ever made on a terminal, so rich stays optional."""
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(file=self.stdout, highlight=False)
+        return self._console
+
+    def say(self, line: str) -> None:
+        """A line for the human: stdout, or stderr under --json (stdout is the document's)."""
+        if self.terminal:
+            self.console.print(line, markup=False)
+        else:
+            print(line, file=self.stderr if self.json_mode else self.stdout, flush=True)
+
+    def result(self, line: str) -> None:
+        """A result line; suppressed under --json, where the document carries it."""
+        if not self.json_mode:
+            self.say(line)
+
+    def document(self, document: object) -> None:
+        if self.json_mode:
+            write_json(self.stdout, document)
+
+    def error(self, line: str) -> None:
+        print(line, file=self.stderr, flush=True)
+
+    def progress(
+        self,
+        clock: Clock,
+        expected: Callable[[Generation | None], float | None],
+        *,
+        footer: str | None = None,
+    ) -> Progress:
+        if self.terminal:
+            return LiveProgress(self.console, clock, expected, footer=footer)
+        return PlainProgress(self.stderr if self.json_mode else self.stdout, clock, expected)

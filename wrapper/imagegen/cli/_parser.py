@@ -1,0 +1,266 @@
+"""The command line: every subcommand, option and example, with argparse.
+
+Each subcommand's help ends with examples; the top-level help ends with the exit-code table,
+rendered from `_exit_codes.EXIT_CODE_TABLE` so the two cannot disagree.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Final
+
+from imagegen_api.models import AspectRatio, Resolution
+
+from .. import __version__
+from ._exit_codes import EXIT_CODE_TABLE
+
+__all__ = ["DEFAULT_SANDBOX_SPEED", "DEFAULT_WAIT_TIMEOUT", "build_parser"]
+
+# The in-process sandbox runs this many times faster than real time: a generation the docs
+# time at one to two minutes is done in one or two seconds.
+DEFAULT_SANDBOX_SPEED: Final = 60.0
+# The docs: "If exceeds 5 minutes: check status endpoint". Past that, something is wrong.
+DEFAULT_WAIT_TIMEOUT: Final = 300.0
+
+_DESCRIPTION = """\
+Generate images with the imagegen API from the command line.
+
+The key and base URL come from --api-key / --base-url, or from IMAGEGEN_API_KEY /
+IMAGEGEN_BASE_URL. --sandbox runs any command against an offline sandbox in this process,
+with no key and no network.
+"""
+
+
+def _epilog_main() -> str:
+    rows = "\n".join(f"  {int(code):>3}  {meaning}" for code, meaning in EXIT_CODE_TABLE)
+    return f"""\
+examples:
+  imagegen generate --sandbox "A lighthouse on a cliff at dusk" --aspect-ratio 16:9 --out out
+  export IMAGEGEN_API_KEY=... IMAGEGEN_BASE_URL=https://...
+  imagegen generate "A red fox in snow" --resolution 2k --out images
+  imagegen wait 3f6c2a1e-8d4b-4c1a-9e2f-0b7d5a6c4e21 --out images
+  imagegen list --json
+
+exit codes:
+{rows}
+"""
+
+
+_EXAMPLES: Final = {
+    "generate": """\
+examples:
+  imagegen generate --sandbox "A lighthouse on a cliff at dusk, oil painting" \\
+      --resolution 1k --aspect-ratio 16:9 --out out
+  imagegen generate "The same scene at night" --image ref.png --image ref2.jpg --out out
+  imagegen generate "A poster" --image https://example.com/ref.png --num-outputs 2 --out out
+  imagegen generate "A red fox" --no-wait --json        # prints the id; `imagegen wait ID` later
+
+Ctrl-C while waiting stops watching, not the generation: the command to resume is printed.
+""",
+    "wait": """\
+examples:
+  imagegen wait 3f6c2a1e-8d4b-4c1a-9e2f-0b7d5a6c4e21 --out out
+  imagegen wait 3f6c2a1e-8d4b-4c1a-9e2f-0b7d5a6c4e21 --timeout 600 --json
+""",
+    "get": """\
+examples:
+  imagegen get 3f6c2a1e-8d4b-4c1a-9e2f-0b7d5a6c4e21
+  imagegen get 3f6c2a1e-8d4b-4c1a-9e2f-0b7d5a6c4e21 --json
+""",
+    "list": """\
+examples:
+  imagegen list
+  imagegen list --limit 50 --offset 50
+  imagegen list --all --json
+""",
+    "account": """\
+examples:
+  imagegen account
+  imagegen account --json
+  imagegen account --sandbox
+""",
+    "ping": """\
+examples:
+  imagegen ping
+  imagegen ping --base-url https://... --api-key ...
+""",
+    "sandbox": """\
+examples:
+  imagegen sandbox                        # http://127.0.0.1:8080/v1, real time
+  imagegen sandbox --port 9000 --speed 60 # a one-minute generation takes a second
+  IMAGEGEN_BASE_URL=http://127.0.0.1:8080/v1 IMAGEGEN_API_KEY=<printed key> imagegen ping
+""",
+}
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be greater than 0, not {text}")
+    return value
+
+
+def _int_in(low: int, high: int | None) -> type[int]:
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+        if value < low or (high is not None and value > high):
+            bounds = f"from {low} to {high}" if high is not None else f"at least {low}"
+            raise argparse.ArgumentTypeError(f"must be {bounds}, not {value}")
+        return value
+
+    parse.__name__ = "integer"  # what argparse names in "invalid integer value"
+    return parse  # type: ignore[return-value]
+
+
+def _common_options() -> argparse.ArgumentParser:
+    """Options every API command takes (not `sandbox`)."""
+    common = argparse.ArgumentParser(add_help=False)
+    group = common.add_argument_group("connection and output")
+    group.add_argument(
+        "--api-key",
+        metavar="KEY",
+        help="API key (default: $IMAGEGEN_API_KEY); never printed",
+    )
+    group.add_argument(
+        "--base-url",
+        metavar="URL",
+        help="API base URL, with any version prefix (default: $IMAGEGEN_BASE_URL)",
+    )
+    group.add_argument(
+        "--sandbox",
+        action="store_true",
+        help="run against an offline sandbox in this process (no key, no network)",
+    )
+    group.add_argument(
+        "--sandbox-speed",
+        type=_positive_float,
+        metavar="FACTOR",
+        help=f"how much faster than real time --sandbox runs (default: "
+        f"$IMAGEGEN_SANDBOX_SPEED or {DEFAULT_SANDBOX_SPEED:g})",
+    )
+    group.add_argument(
+        "--json",
+        action="store_true",
+        help="print one JSON document on stdout and nothing else there (for scripts)",
+    )
+    return common
+
+
+def _add_download_and_wait_options(parser: argparse.ArgumentParser, *, out_help: str) -> None:
+    parser.add_argument("--out", metavar="DIR", help=out_help)
+    parser.add_argument(
+        "--timeout",
+        type=_positive_float,
+        default=DEFAULT_WAIT_TIMEOUT,
+        metavar="SECONDS",
+        help=f"stop waiting after this long (default: {DEFAULT_WAIT_TIMEOUT:g}); the "
+        "generation goes on and can be resumed with `imagegen wait`",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="imagegen",
+        description=_DESCRIPTION,
+        epilog=_epilog_main(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"imagegen {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    common = _common_options()
+
+    def add(name: str, help_text: str, *, with_common: bool = True) -> argparse.ArgumentParser:
+        return commands.add_parser(
+            name,
+            help=help_text,
+            description=help_text[:1].upper() + help_text[1:] + ".",
+            epilog=_EXAMPLES[name],
+            parents=[common] if with_common else [],
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+
+    generate = add("generate", "create a generation, wait for it and save the images")
+    generate.add_argument("prompt", help="what to draw")
+    generate.add_argument(
+        "--image",
+        action="append",
+        dest="images",
+        metavar="PATH_OR_URL",
+        help="reference image: a local JPEG/PNG/WEBP file or an https URL; repeat for more "
+        "(up to 10, all files or all URLs)",
+    )
+    generate.add_argument(
+        "--resolution",
+        choices=[str(member) for member in Resolution],
+        help="long side 1024, 2048 or 4096 pixels; costs 1, 2 or 4 credits per image",
+    )
+    generate.add_argument(
+        "--aspect-ratio",
+        choices=[str(member) for member in AspectRatio],
+        metavar="W:H",
+        help="one of " + ", ".join(str(member) for member in AspectRatio),
+    )
+    generate.add_argument(
+        "--num-outputs", type=_int_in(1, 4), metavar="N", help="images to make, 1 to 4"
+    )
+    generate.add_argument("--model", help="model name (default: the service's)")
+    generate.add_argument("--name", help="a label for the generation")
+    generate.add_argument(
+        "--webhook-url", metavar="URL", help="the API POSTs the result here when done"
+    )
+    generate.add_argument("--public", action="store_true", help="make the generation public")
+    generate.add_argument(
+        "--no-wait",
+        action="store_true",
+        help="print the generation id and return at once",
+    )
+    _add_download_and_wait_options(
+        generate, out_help="directory to save the images in (default: the current directory)"
+    )
+
+    wait = add("wait", "wait for a generation to finish, then show (or save) its images")
+    wait.add_argument("generation_id", metavar="ID", help="the generation id (a UUID)")
+    _add_download_and_wait_options(
+        wait, out_help="save the images in this directory (default: only show their URLs)"
+    )
+
+    get = add("get", "show a generation's status and outputs, without waiting")
+    get.add_argument("generation_id", metavar="ID", help="the generation id (a UUID)")
+
+    list_ = add("list", "list your generations, newest first")
+    list_.add_argument(
+        "--limit", type=_int_in(1, 100), default=20, metavar="N", help="page size (default: 20)"
+    )
+    list_.add_argument(
+        "--offset", type=_int_in(0, None), default=0, metavar="N", help="skip this many"
+    )
+    list_.add_argument("--all", action="store_true", help="walk every page")
+
+    add("account", "show the account and its credits")
+    add("ping", "check the key and the connection (the API's status check)")
+
+    sandbox = add(
+        "sandbox",
+        "serve the offline sandbox API on 127.0.0.1 until Ctrl-C",
+        with_common=False,
+    )
+    sandbox.add_argument(
+        "--port", type=_int_in(0, 65535), default=8080, help="port (default: 8080; 0 = any free)"
+    )
+    sandbox.add_argument(
+        "--speed",
+        type=_positive_float,
+        default=1.0,
+        metavar="FACTOR",
+        help="run the sandbox's clock this many times faster than real time (default: 1)",
+    )
+    sandbox.add_argument(
+        "--seed", type=int, default=0, help="seed for reproducible ids and images (default: 0)"
+    )
+    return parser

@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 import pytest
 from imagegen import VirtualClock
-from imagegen.sandbox import ConnectionDropped
+from imagegen.sandbox._faults import ConnectionDropped
 from imagegen.sandbox._server import ScaledClock, is_loopback_host, running_server, serve
 from imagegen.sandbox._transport import AsyncSandboxTransport, SandboxTransport
 

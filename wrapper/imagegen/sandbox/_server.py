@@ -140,9 +140,9 @@ def serve(
     The sandbox's clock runs `speed` times faster than real time. It prints the base URL and
     the API key of the default account to `out` (stdout).
     """
+    _check_host(host, allow_remote)
     from . import DEFAULT_API_KEY
 
-    _check_host(host, allow_remote)
     app = app if app is not None else _default_app(ScaledClock(speed), seed)
     sock = _bind(host, port)
     out = out if out is not None else sys.stdout

@@ -27,6 +27,8 @@ from typing import Any, Final, TypeAlias
 
 import httpx
 
+from ._faults import ConnectionDropped
+
 __all__ = ["AsyncSandboxTransport", "SandboxTransport"]
 
 logger = logging.getLogger("imagegen.sandbox")
@@ -54,9 +56,6 @@ _INTERNAL_ERROR_BODY: Final = json.dumps(
 
 def _is_connection_dropped(exc: BaseException) -> bool:
     """Whether `exc` is, or (inside an exception group) holds, the sandbox's dropped connection."""
-    # Imported here: `imagegen.sandbox` imports this module while it initialises.
-    from imagegen.sandbox import ConnectionDropped
-
     if isinstance(exc, BaseExceptionGroup):
         return exc.subgroup(ConnectionDropped) is not None
     return isinstance(exc, ConnectionDropped)

@@ -1,0 +1,393 @@
+"""Saving a generation's outputs to disk.
+
+The output URLs point at an image host, not at the API, so:
+
+- no API key goes with them: each request is built afresh through the caller's http client with
+  every credential header removed, and redirects are followed here, one checked hop at a time;
+- only https is allowed (plain http only to loopback, where the offline sandbox serves files),
+  on the first URL and on every redirect;
+- each file streams to disk in chunks (constant memory), into a temporary file in the target
+  directory that is renamed into place only when complete: no partial file is ever left under
+  the final name;
+- the size is capped, by Content-Length before reading and by counting while reading;
+- the file name is ours, never the server's: `<generation id>-<index><ext>`, the index being
+  the output's position in `outputImages` and the extension taken from the bytes (JPEG, PNG,
+  WEBP), else from an image Content-Type. A name in the URL (`../../etc/passwd`) is ignored.
+
+Failures: every output is tried. By default (`strict=True`) any output that could not be saved
+raises `DownloadError` afterwards, which carries the files that were saved and the reason for
+each URL that failed, so nothing is lost silently and nothing saved is lost. With `strict=False`
+the same report comes back on the returned `DownloadedFiles` (`.errors`). Outputs the service
+itself failed to produce (`outputFailed`) have no URL; their count is `.failed_outputs`, which
+never raises: the generation did succeed, and those credits are the service's to refund.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ipaddress
+import mimetypes
+import os
+import re
+import tempfile
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import IO
+
+import httpx
+
+from ._errors import ImagegenError, InvalidRequestError
+from ._images import SNIFF_BYTES, format_size, image_type_from_content_type, sniff_image_type
+from ._types import Generation
+from ._validation import check_generation_id
+
+__all__ = [
+    "DEFAULT_MAX_DOWNLOAD_BYTES",
+    "DownloadError",
+    "DownloadedFiles",
+    "adownload_outputs",
+    "download_outputs",
+]
+
+# A 4096 x 4096 RGBA PNG is at most ~64 MB uncompressed; twice that leaves room, and stops a
+# host that streams forever.
+DEFAULT_MAX_DOWNLOAD_BYTES = 128 * 1024 * 1024
+CHUNK_BYTES = 64 * 1024
+MAX_REDIRECTS = 5
+
+# Headers that carry credentials: never sent to an image host, whoever set them.
+_CREDENTIAL_HEADERS = ("authorization", "x-api-key", "proxy-authorization")
+_SAFE_EXTENSION = re.compile(r"\.[a-z0-9]{1,5}")
+
+
+class DownloadedFiles(list[Path]):
+    """The paths saved, in output order, plus what could not be saved.
+
+    `.failed_outputs`: outputs the service failed to produce (the generation's `outputFailed`).
+    `.errors`: output URL -> why it could not be saved (empty unless downloaded with
+    `strict=False`, since a strict download raises `DownloadError` instead).
+    """
+
+    def __init__(
+        self,
+        paths: Iterable[Path] = (),
+        *,
+        failed_outputs: int = 0,
+        errors: Mapping[str, str] | None = None,
+    ) -> None:
+        super().__init__(paths)
+        self.failed_outputs = failed_outputs
+        self.errors: dict[str, str] = dict(errors or {})
+
+    @property
+    def complete(self) -> bool:
+        """True when every output the generation was asked for is on disk."""
+        return self.failed_outputs == 0 and not self.errors
+
+    def __repr__(self) -> str:
+        return (
+            f"DownloadedFiles({list(self)!r}, failed_outputs={self.failed_outputs}, "
+            f"errors={len(self.errors)})"
+        )
+
+
+class DownloadError(ImagegenError):
+    """Some outputs could not be saved. `.files` holds those that were, with `.files.errors`
+    (URL -> reason) for the rest; `.generation` is the generation being downloaded."""
+
+    def __init__(self, generation: Generation, files: DownloadedFiles) -> None:
+        self.generation = generation
+        self.files = files
+        reasons = "; ".join(
+            f"{_display(url)}: {reason}" for url, reason in list(files.errors.items())[:3]
+        )
+        more = f" (and {len(files.errors) - 3} more)" if len(files.errors) > 3 else ""
+        message = (
+            f"{len(files.errors)} of the outputs of generation {generation.id} could not be "
+            f"saved ({len(files)} saved): {reasons}{more}"
+        )
+        super().__init__(message)
+        self.message = message
+
+    @property
+    def errors(self) -> dict[str, str]:
+        return self.files.errors
+
+
+class _Refused(Exception):
+    """An output that will not be saved, with the reason (a message for people)."""
+
+
+def download_outputs(
+    http: httpx.Client,
+    generation: Generation,
+    directory: str | os.PathLike[str],
+    *,
+    max_bytes: int = DEFAULT_MAX_DOWNLOAD_BYTES,
+    strict: bool = True,
+) -> DownloadedFiles:
+    """Save every output of a finished `generation` into `directory` (created if missing)."""
+    plan = _Plan(generation, directory, max_bytes)
+    saved: list[Path] = []
+    errors: dict[str, str] = {}
+    for index, url in enumerate(generation.output_images):
+        target = plan.target(index)
+        try:
+            response = _open(http, url)
+            try:
+                target.begin(response, max_bytes)
+                for chunk in response.iter_bytes(CHUNK_BYTES):
+                    target.write(chunk)
+            finally:
+                response.close()
+            saved.append(target.finish(response))
+        except (_Refused, httpx.HTTPError, OSError) as exc:
+            errors[url] = _reason(exc)
+        finally:
+            target.discard()
+    return plan.result(saved, errors, strict)
+
+
+async def adownload_outputs(
+    http: httpx.AsyncClient,
+    generation: Generation,
+    directory: str | os.PathLike[str],
+    *,
+    max_bytes: int = DEFAULT_MAX_DOWNLOAD_BYTES,
+    strict: bool = True,
+) -> DownloadedFiles:
+    """The async twin of `download_outputs` (outputs are fetched one after another)."""
+    plan = _Plan(generation, directory, max_bytes)
+    saved: list[Path] = []
+    errors: dict[str, str] = {}
+    for index, url in enumerate(generation.output_images):
+        target = plan.target(index)
+        try:
+            response = await _aopen(http, url)
+            try:
+                target.begin(response, max_bytes)
+                async for chunk in response.aiter_bytes(CHUNK_BYTES):
+                    target.write(chunk)
+            finally:
+                await response.aclose()
+            saved.append(target.finish(response))
+        except (_Refused, httpx.HTTPError, OSError) as exc:
+            errors[url] = _reason(exc)
+        finally:
+            target.discard()
+    return plan.result(saved, errors, strict)
+
+
+# -- one download -----------------------------------------------------------------------------
+
+
+class _Plan:
+    """The checks and names shared by every output of one generation."""
+
+    def __init__(
+        self, generation: Generation, directory: str | os.PathLike[str], max_bytes: int
+    ) -> None:
+        if isinstance(max_bytes, bool) or not isinstance(max_bytes, int) or max_bytes <= 0:
+            raise InvalidRequestError(
+                f"max_bytes must be a positive whole number of bytes, not {max_bytes!r}",
+                field="max_bytes",
+            )
+        if not generation.is_terminal:
+            raise InvalidRequestError(
+                f"generation {generation.id} is still {generation.status}: wait for it to "
+                f"finish (images.wait({generation.id!r})) before downloading its outputs",
+                field="generation",
+            )
+        self.generation = generation
+        # The id becomes part of a file name: it must be exactly a UUID, nothing path-like.
+        self.stem = check_generation_id(generation.id, field="generation.id")
+        self.directory = Path(directory)
+        if self.directory.exists() and not self.directory.is_dir():
+            raise InvalidRequestError(
+                f"directory {str(self.directory)!r} is a file: pass a directory to save into",
+                field="directory",
+            )
+        if generation.output_images:
+            self.directory.mkdir(parents=True, exist_ok=True)
+
+    def target(self, index: int) -> _OutputFile:
+        return _OutputFile(self.directory, f"{self.stem}-{index}")
+
+    def result(self, saved: list[Path], errors: dict[str, str], strict: bool) -> DownloadedFiles:
+        files = DownloadedFiles(
+            saved, failed_outputs=self.generation.output_failed or 0, errors=errors
+        )
+        if errors and strict:
+            raise DownloadError(self.generation, files)
+        return files
+
+
+class _OutputFile:
+    """One output being written: a hidden temporary file beside its final name, renamed into
+    place when complete and removed otherwise."""
+
+    def __init__(self, directory: Path, stem: str) -> None:
+        self.directory = directory
+        self.stem = stem
+        self.temp_path: Path | None = None
+        self.file: IO[bytes] | None = None
+        self.size = 0
+        self.limit = 0
+        self.head = b""
+
+    def begin(self, response: httpx.Response, max_bytes: int) -> None:
+        if response.status_code != 200:
+            raise _Refused(f"the image host answered HTTP {response.status_code}")
+        declared = response.headers.get("content-length")
+        if declared is not None and declared.isdigit() and int(declared) > max_bytes:
+            raise _Refused(
+                f"it is {format_size(int(declared))}, over the {format_size(max_bytes)} limit "
+                "(max_bytes)"
+            )
+        self.limit = max_bytes
+        fd, name = tempfile.mkstemp(dir=self.directory, prefix=f".{self.stem}-", suffix=".part")
+        self.temp_path = Path(name)
+        self.file = os.fdopen(fd, "wb")
+
+    def write(self, chunk: bytes) -> None:
+        assert self.file is not None
+        self.size += len(chunk)
+        if self.size > self.limit:
+            raise _Refused(
+                f"it is over the {format_size(self.limit)} limit (max_bytes); stopped reading"
+            )
+        if len(self.head) < SNIFF_BYTES:
+            self.head += chunk[: SNIFF_BYTES - len(self.head)]
+        self.file.write(chunk)
+
+    def finish(self, response: httpx.Response) -> Path:
+        assert self.file is not None
+        assert self.temp_path is not None
+        if self.size == 0:
+            raise _Refused("the image host sent an empty body")
+        extension = _extension(self.head, response.headers.get("content-type"))
+        self.file.close()
+        final = self.directory / f"{self.stem}{extension}"
+        os.replace(self.temp_path, final)
+        self.temp_path = None
+        return final
+
+    def discard(self) -> None:
+        """Remove what is left of an unfinished download (nothing once finished)."""
+        if self.file is not None:
+            self.file.close()
+        if self.temp_path is not None:
+            with contextlib.suppress(FileNotFoundError):
+                self.temp_path.unlink()
+            self.temp_path = None
+
+
+def _extension(head: bytes, content_type: str | None) -> str:
+    sniffed = sniff_image_type(head)
+    if sniffed is not None:
+        return sniffed.extension
+    declared = image_type_from_content_type(content_type)
+    if declared is not None:
+        return declared.extension
+    media_type = (content_type or "").split(";", 1)[0].strip().lower()
+    if not media_type.startswith("image/"):
+        # An HTML error page served with 200 is not an output.
+        raise _Refused(f"the image host sent {media_type or 'an untyped body'}, not an image")
+    guessed = mimetypes.guess_extension(media_type) or ".img"
+    return guessed if _SAFE_EXTENSION.fullmatch(guessed) else ".img"
+
+
+# -- requests to the image host ---------------------------------------------------------------
+
+
+def _open(http: httpx.Client, url: str) -> httpx.Response:
+    """A streaming response for `url`, following redirects one checked hop at a time."""
+    for _ in range(MAX_REDIRECTS + 1):
+        request = _plain_request(http, url)
+        response = http.send(request, stream=True, follow_redirects=False)
+        location = _redirect_location(response)
+        if location is None:
+            return response
+        response.close()
+        url = location
+    raise _Refused(f"more than {MAX_REDIRECTS} redirects")
+
+
+async def _aopen(http: httpx.AsyncClient, url: str) -> httpx.Response:
+    for _ in range(MAX_REDIRECTS + 1):
+        request = _plain_request(http, url)
+        response = await http.send(request, stream=True, follow_redirects=False)
+        location = _redirect_location(response)
+        if location is None:
+            return response
+        await response.aclose()
+        url = location
+    raise _Refused(f"more than {MAX_REDIRECTS} redirects")
+
+
+def _plain_request(http: httpx.Client | httpx.AsyncClient, url: str) -> httpx.Request:
+    """A GET for `url` that carries no credential, whatever the client's default headers."""
+    checked = _checked_url(url)
+    request = http.build_request("GET", checked)
+    for header in _CREDENTIAL_HEADERS:
+        request.headers.pop(header, None)
+    return request
+
+
+def _redirect_location(response: httpx.Response) -> str | None:
+    if not response.has_redirect_location:
+        return None
+    try:
+        return str(response.url.join(response.headers["location"]))
+    except httpx.InvalidURL:
+        raise _Refused("the image host redirected to an invalid URL") from None
+
+
+def _checked_url(url: str) -> httpx.URL:
+    """`url`, if it is https (or http to a loopback host); `_Refused` otherwise."""
+    try:
+        parsed = httpx.URL(url)
+    except (httpx.InvalidURL, TypeError):
+        raise _Refused("not a valid URL") from None
+    if parsed.userinfo:
+        raise _Refused("the URL carries credentials; refused")
+    if not parsed.host:
+        raise _Refused("the URL has no host")
+    if parsed.scheme == "https":
+        return parsed
+    if parsed.scheme == "http" and _is_loopback(parsed.host):
+        return parsed
+    raise _Refused(
+        f"refused a {parsed.scheme or 'scheme-less'} URL: outputs are fetched over https only "
+        "(plain http only from loopback hosts)"
+    )
+
+
+def _is_loopback(host: str) -> bool:
+    if host.lower().rstrip(".") == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, _Refused):
+        return str(exc)
+    if isinstance(exc, httpx.TimeoutException):
+        return "the image host did not answer in time"
+    if isinstance(exc, httpx.HTTPError):
+        return f"could not fetch it ({type(exc).__name__}: {exc})"
+    if isinstance(exc, OSError):
+        return f"could not write the file ({exc.strerror or exc})"
+    return str(exc)
+
+
+def _display(url: str) -> str:
+    """The URL for a message: no query string (pre-signed tokens), no user info."""
+    try:
+        parsed = httpx.URL(url)
+    except (httpx.InvalidURL, TypeError):
+        return repr(url[:60])
+    return str(parsed.copy_with(query=None, fragment=None, userinfo=b""))

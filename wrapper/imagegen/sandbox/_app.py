@@ -1,0 +1,308 @@
+"""The public API of the sandbox under `/v1` (every operation of spec/openapi.yaml), output
+files under `/files`, and `create_app`, which puts it together with the control surface."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import math
+import re
+from collections.abc import AsyncIterator
+from typing import Any, Final
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import FileResponse, Response
+from starlette.routing import Route
+
+from .._clock import Clock
+from ._bodies import (
+    CODES,
+    DETAIL_GENERATION_NOT_FOUND,
+    BodyShape,
+    error_body,
+    json_bytes,
+)
+from ._control import CreateParams, SandboxControl, _Caller
+from ._control_http import control_routes
+from ._lifecycle import iso, render_generation
+from ._limits import rate_limit_wait, reset_headers
+from ._middleware import SandboxMiddleware
+from ._references import check_references
+from ._triggers import TriggerError, parse_triggers
+from ._validate import Invalid, parse_create_body
+
+__all__ = ["create_app"]
+
+_UUID: Final = re.compile(
+    r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+)
+# What a well-formed key looks like; anything else is INVALID_API_TOKEN.
+_KEY_FORMAT: Final = re.compile(r"^ig_[a-z]+_[A-Za-z0-9]{16,64}$")
+_TICK_INTERVAL: Final = 0.25
+_JSON: Final = "application/json"
+
+
+def _json(status: int, body: object, headers: dict[str, str] | None = None) -> Response:
+    return Response(json_bytes(body), status_code=status, headers=headers, media_type=_JSON)
+
+
+def _error(
+    code: str, shape: BodyShape = "error", headers: dict[str, str] | None = None
+) -> Response:
+    return _json(CODES[code][0], error_body(code, shape), headers)
+
+
+def _control(request: Request) -> SandboxControl:
+    control: SandboxControl = request.app.state.sandbox
+    return control
+
+
+def _origin(request: Request) -> str:
+    """Scheme, host and root path of the request: the base of absolute file URLs."""
+    return str(request.base_url).rstrip("/")
+
+
+def _presented_key(request: Request) -> str | None:
+    authorization = request.headers.get("authorization")
+    if authorization is not None and authorization.strip():
+        scheme, _, token = authorization.strip().partition(" ")
+        return token.strip() if scheme.lower() == "bearer" else ""
+    api_key = request.headers.get("x-api-key")
+    if api_key is not None and api_key.strip():
+        return api_key.strip()
+    return None
+
+
+def _authenticate(request: Request) -> _Caller | Response:
+    key = _presented_key(request)
+    if key is None:
+        return _error("MISSING_API_TOKEN")
+    if not _KEY_FORMAT.match(key):
+        return _error("INVALID_API_TOKEN")
+    caller = _control(request).authenticate(key)
+    if caller is None:
+        return _error("AUTHENTICATION_FAILED")
+    if caller.account.deleted and request.url.path.rstrip("/").endswith("/account"):
+        return _error("ACCOUNT_NOT_FOUND")
+    if caller.account.deleted:
+        return _error("AUTHENTICATION_FAILED")
+    return caller
+
+
+async def get_status(request: Request) -> Response:
+    caller = _authenticate(request)
+    if isinstance(caller, Response):
+        return caller
+    data = {
+        "accountId": caller.account.id,
+        "apiKeyId": caller.key.key_id,
+        "apiKeyName": caller.key.name,
+        "timestamp": iso(_control(request).clock.time()),
+    }
+    return _json(200, {"success": True, "message": "API connection successful", "data": data})
+
+
+async def get_account(request: Request) -> Response:
+    caller = _authenticate(request)
+    if isinstance(caller, Response):
+        return caller
+    account, key = caller.account, caller.key
+    ledger = account.ledger
+    data = {
+        "account": {
+            "id": account.id,
+            "name": account.name,
+            "email": account.email,
+            "isPersonalAccount": account.is_personal_account,
+            "pictureUrl": account.picture_url,
+            "createdAt": iso(account.created_at),
+        },
+        "credits": {"total": ledger.total, **ledger.balances},
+        "apiKey": {"name": key.name, "prefix": key.prefix, "createdAt": iso(key.created_at)},
+    }
+    return _json(200, {"success": True, "data": data})
+
+
+def _query_int(request: Request, name: str, default: int, low: int, high: int) -> int:
+    """A query integer: 422 when it is not a number, 400 when it is out of bounds."""
+    raw = request.query_params.get(name)
+    if raw is None:
+        return default
+    try:
+        number = float(raw.strip())
+    except ValueError:
+        raise Invalid(422, error_body("VALIDATION_ERROR")) from None
+    if not math.isfinite(number) or not number.is_integer():
+        raise Invalid(422, error_body("VALIDATION_ERROR"))
+    value = int(number)
+    if not low <= value <= high:
+        raise Invalid(400, error_body("VALIDATION_ERROR"))
+    return value
+
+
+async def list_images(request: Request) -> Response:
+    caller = _authenticate(request)
+    if isinstance(caller, Response):
+        return caller
+    try:
+        limit = _query_int(request, "limit", 20, 1, 100)
+        offset = _query_int(request, "offset", 0, 0, 2**31 - 1)
+    except Invalid as invalid:
+        return _json(invalid.status, invalid.body)
+    control = _control(request)
+    generations, total = control.page(caller, limit, offset)
+    now = control.clock.monotonic()
+    origin = _origin(request)
+    items = [render_generation(g, now, origin, detailed=False) for g in generations]
+    data = {"generations": items, "total": total, "limit": limit, "offset": offset}
+    return _json(200, {"success": True, "data": data})
+
+
+async def get_image(request: Request) -> Response:
+    caller = _authenticate(request)
+    if isinstance(caller, Response):
+        return caller
+    generation_id = request.path_params["generation_id"]
+    if not _UUID.match(generation_id):
+        return _error("INVALID_GENERATION_ID")
+    control = _control(request)
+    found = control.visible_generation(caller, generation_id)
+    if found is None:
+        return _error("GENERATION_NOT_FOUND")
+    if found is False:
+        # Another account's generation: the docs' short form.
+        return _json(404, {"detail": DETAIL_GENERATION_NOT_FOUND})
+    assert found is not True
+    view = render_generation(found, control.clock.monotonic(), _origin(request), detailed=True)
+    return _json(200, {"success": True, "data": view})
+
+
+def _triggered_error(code: str, shape: BodyShape | None) -> Response:
+    if shape is None:
+        shape = "status" if code in ("INVALID_IMAGE", "IMAGE_INACCESSIBLE") else "error"
+    headers = (
+        reset_headers(60) if code in ("RATE_LIMIT_ERROR", "CONCURRENT_GENERATION_ERROR") else None
+    )
+    return _error(code, shape, headers)
+
+
+async def create_image(request: Request) -> Response:
+    caller = _authenticate(request)
+    if isinstance(caller, Response):
+        return caller
+    control = _control(request)
+    with control._lock:
+        wait = rate_limit_wait(caller.account, control.clock.monotonic())
+    if wait is not None:
+        return _error("RATE_LIMIT_ERROR", headers=reset_headers(wait))
+    try:
+        body = parse_create_body(await request.body())
+        try:
+            triggers = parse_triggers(body.prompt)
+        except TriggerError as exc:
+            return _json(400, error_body("VALIDATION_ERROR", message=str(exc)))
+        if triggers.nsfw:
+            return _error("NSFW_CONTENT_DETECTED")
+        if triggers.error is not None:
+            return _triggered_error(triggers.error, triggers.shape)
+        images, inaccessible = await check_references(body.images_url, body.images_base64)
+    except Invalid as invalid:
+        return _json(invalid.status, invalid.body)
+    params = CreateParams(
+        prompt=body.prompt,
+        resolution=body.resolution,
+        aspect_ratio=body.aspect_ratio,
+        num_outputs=body.num_outputs,
+        model=body.model,
+        webhook_url=body.webhook_url,
+        name=body.name,
+        is_public=body.is_public,
+        image_input=images,
+        inaccessible_input=inaccessible,
+    )
+    outcome, value = control.start_generation(caller, params, triggers, _origin(request))
+    if outcome == "concurrent":
+        assert isinstance(value, float)
+        return _error("CONCURRENT_GENERATION_ERROR", headers=reset_headers(value))
+    if outcome == "credits":
+        message = (
+            f"Not enough credits to complete this request. Required: {value} credits. Please "
+            "add more credits to your account."
+        )
+        return _json(402, error_body("INSUFFICIENT_CREDITS", message=message))
+    generation: Any = value
+    data = {
+        "generationId": generation.id,
+        "status": "starting",
+        "creditCost": generation.credit_cost,
+    }
+    return _json(201, {"success": True, "data": data})
+
+
+async def get_file(request: Request) -> Response:
+    control = _control(request)
+    path = await run_in_threadpool(
+        control.output_file, request.path_params["generation_id"], request.path_params["name"]
+    )
+    if path is None:
+        return _json(404, {"detail": "File not found"})
+    media_type = "image/jpeg" if path.suffix == ".jpg" else "image/png"
+    return FileResponse(path, media_type=media_type)
+
+
+async def _not_found(request: Request, exc: Exception) -> Response:
+    status = exc.status_code if isinstance(exc, HTTPException) else 404
+    headers = dict(exc.headers) if isinstance(exc, HTTPException) and exc.headers else None
+    detail = exc.detail if isinstance(exc, HTTPException) else "Not Found"
+    return _json(status, {"detail": detail}, headers)
+
+
+def create_app(*, clock: Clock | None = None, seed: int = 0) -> Starlette:
+    """The sandbox: an ASGI app serving the API under `/v1` on `clock` (real time if None).
+
+    Its control object is `app.state.sandbox` (a `SandboxControl`).
+    """
+    if clock is None:
+        from ._server import ScaledClock
+
+        clock = ScaledClock(1.0)
+    control = SandboxControl(clock, seed)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        # Served for real: nothing moves a real clock's listeners, so tick on a timer.
+        ticker = asyncio.create_task(_tick_forever(control))
+        try:
+            yield
+        finally:
+            ticker.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await ticker
+
+    routes = [
+        Route("/v1/status", get_status, methods=["GET"]),
+        Route("/v1/account", get_account, methods=["GET"]),
+        Route("/v1/images", list_images, methods=["GET"]),
+        Route("/v1/images", create_image, methods=["POST"]),
+        Route("/v1/images/{generation_id}", get_image, methods=["GET"]),
+        Route("/files/{generation_id}/{name}", get_file, methods=["GET"]),
+        *control_routes(),
+    ]
+    app = Starlette(
+        routes=routes,
+        middleware=[Middleware(SandboxMiddleware, control=control)],
+        exception_handlers={HTTPException: _not_found},
+        lifespan=lifespan,
+    )
+    app.state.sandbox = control
+    return app
+
+
+async def _tick_forever(control: SandboxControl) -> None:
+    while True:
+        await asyncio.sleep(_TICK_INTERVAL)
+        await run_in_threadpool(control.tick)

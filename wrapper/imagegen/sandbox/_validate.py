@@ -1,0 +1,172 @@
+"""Validation of a createImage body, as the spec and docs say, before anything is charged.
+
+The answers (decided in the spec where the docs are silent):
+
+- a body that is not JSON: 400 INVALID_JSON;
+- no prompt, or a blank one: 422 `{"detail": "Validation error: prompt is required"}`;
+- a field of the wrong JSON type (a body that is not an object included): 422 VALIDATION_ERROR;
+- a resolution other than 1k, 2k, 4k: 400 `{"detail": "Invalid resolution. ..."}`;
+- more than 10 images in all: 400 `{"detail": "Maximum 10 images allowed ..."}`;
+- both image fields non-empty: 400 `{"detail": "Cannot mix images_url and images_base64 ..."}`;
+- any other value out of bounds (num_outputs 1-4, aspect ratio, URLs): 400 VALIDATION_ERROR.
+
+Integers may be written as `3.0`; booleans are never numbers.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from typing import Any, Final
+from urllib.parse import urlsplit
+
+from ._bodies import (
+    DETAIL_MIXED_INPUTS,
+    DETAIL_PROMPT_REQUIRED,
+    DETAIL_RESOLUTION,
+    DETAIL_TOO_MANY_IMAGES,
+    error_body,
+)
+from ._net import is_loopback_url
+
+__all__ = ["ASPECT_RATIOS", "RESOLUTIONS", "Invalid", "Validated", "parse_create_body"]
+
+RESOLUTIONS: Final = ("1k", "2k", "4k")
+ASPECT_RATIOS: Final = ("1:1", "2:3", "3:2", "3:4", "4:3", "4:5", "5:4", "9:16", "16:9", "21:9")
+MAX_IMAGES: Final = 10
+
+
+@dataclass(frozen=True)
+class Invalid(Exception):
+    status: int
+    body: dict[str, Any]
+    message: str = ""
+
+
+@dataclass
+class Validated:
+    prompt: str
+    resolution: str = "1k"
+    aspect_ratio: str = "1:1"
+    num_outputs: int = 1
+    model: str | None = None
+    webhook_url: str | None = None
+    name: str | None = None
+    is_public: bool = False
+    images_url: list[str] = field(default_factory=list)
+    images_base64: list[str] = field(default_factory=list)
+
+
+def _wrong_type(field_name: str) -> Invalid:
+    return Invalid(422, error_body("VALIDATION_ERROR"), f"{field_name} has the wrong type")
+
+
+def _bad_value(field_name: str) -> Invalid:
+    return Invalid(400, error_body("VALIDATION_ERROR"), f"{field_name} is out of bounds")
+
+
+def _string(body: dict[str, Any], name: str) -> str | None:
+    if name not in body:
+        return None
+    value = body[name]
+    if not isinstance(value, str):
+        raise _wrong_type(name)
+    return value
+
+
+def _integer(value: object, name: str) -> int:
+    if isinstance(value, bool):
+        raise _wrong_type(name)
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and math.isfinite(value) and value.is_integer():
+        return int(value)
+    raise _wrong_type(name)
+
+
+def _string_list(body: dict[str, Any], name: str) -> list[str]:
+    if name not in body:
+        return []
+    value = body[name]
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise _wrong_type(name)
+    return value
+
+
+def _is_web_url(text: str, *, https_only: bool) -> bool:
+    if any(ch.isspace() or ord(ch) < 32 for ch in text):
+        return False
+    try:
+        parts = urlsplit(text)
+        host = parts.hostname
+        parts.port  # noqa: B018 - raises ValueError on a malformed port
+    except ValueError:
+        return False
+    if not host:
+        return False
+    if parts.scheme == "https":
+        return True
+    return parts.scheme == "http" and (not https_only or is_loopback_url(text))
+
+
+def parse_json(raw: bytes) -> object:
+    """The JSON of a body; Invalid (400 INVALID_JSON) if it is not JSON."""
+    try:
+        return json.loads(raw)
+    except (ValueError, RecursionError):
+        raise Invalid(400, error_body("INVALID_JSON"), "not JSON") from None
+
+
+def parse_create_body(raw: bytes) -> Validated:
+    """A valid createImage request, or Invalid with the documented answer."""
+    body = parse_json(raw)
+    if not isinstance(body, dict):
+        raise Invalid(422, error_body("VALIDATION_ERROR"), "the body is not a JSON object")
+    prompt = body.get("prompt")
+    if prompt is None or (isinstance(prompt, str) and not prompt.strip()):
+        raise Invalid(422, {"detail": DETAIL_PROMPT_REQUIRED}, "prompt is required")
+    if not isinstance(prompt, str):
+        raise _wrong_type("prompt")
+    result = Validated(prompt=prompt)
+    if "resolution" in body:
+        resolution = body["resolution"]
+        if resolution not in RESOLUTIONS:
+            raise Invalid(400, {"detail": DETAIL_RESOLUTION}, "bad resolution")
+        result.resolution = resolution
+    urls = _string_list(body, "images_url")
+    encoded = _string_list(body, "images_base64")
+    if len(urls) + len(encoded) > MAX_IMAGES:
+        raise Invalid(400, {"detail": DETAIL_TOO_MANY_IMAGES}, "too many images")
+    if urls and encoded:
+        raise Invalid(400, {"detail": DETAIL_MIXED_INPUTS}, "mixed image inputs")
+    # http is allowed for loopback hosts only: the sandbox's own test servers.
+    if not all(_is_web_url(url, https_only=True) for url in urls):
+        raise _bad_value("images_url")
+    if not all(encoded):
+        raise _bad_value("images_base64")
+    result.images_url, result.images_base64 = urls, encoded
+    aspect_ratio = _string(body, "aspect_ratio")
+    if aspect_ratio is not None:
+        if aspect_ratio not in ASPECT_RATIOS:
+            raise _bad_value("aspect_ratio")
+        result.aspect_ratio = aspect_ratio
+    if "num_outputs" in body:
+        num_outputs = _integer(body["num_outputs"], "num_outputs")
+        if not 1 <= num_outputs <= 4:
+            raise _bad_value("num_outputs")
+        result.num_outputs = num_outputs
+    model = _string(body, "model")
+    if model is not None and not model:
+        raise _bad_value("model")
+    result.model = model
+    webhook_url = _string(body, "webhook_url")
+    if webhook_url is not None and not _is_web_url(webhook_url, https_only=False):
+        raise _bad_value("webhook_url")
+    result.webhook_url = webhook_url
+    result.name = _string(body, "name")
+    if "is_public" in body:
+        if not isinstance(body["is_public"], bool):
+            raise _wrong_type("is_public")
+        result.is_public = body["is_public"]
+    return result

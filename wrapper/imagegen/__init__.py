@@ -1,6 +1,8 @@
 """imagegen: a Python SDK for the imagegen image-generation API."""
 
+from ._client import AsyncClient, AsyncImages, Client, Images
 from ._clock import Clock, SystemClock, VirtualClock
+from ._download import DownloadedFiles, DownloadError
 from ._errors import (
     APIConnectionError,
     APIError,
@@ -22,6 +24,8 @@ from ._errors import (
     ValidationError,
     WaitTimeoutError,
 )
+from ._pacing import Pacing
+from ._polling import PollSchedule
 from ._retry import RetryPolicy
 from ._types import (
     Account,
@@ -43,13 +47,18 @@ __all__ = [
     "APITimeoutError",
     "Account",
     "ApiKeyInfo",
+    "AsyncClient",
+    "AsyncImages",
     "AuthenticationError",
+    "Client",
     "Clock",
     "ConcurrentGenerationError",
     "ConnectionStatus",
     "ContentPolicyError",
     "CreatedGeneration",
     "Credits",
+    "DownloadError",
+    "DownloadedFiles",
     "ErrorCode",
     "Generation",
     "GenerationFailedError",
@@ -58,9 +67,12 @@ __all__ = [
     "GenerationStatus",
     "ImageInputError",
     "ImagegenError",
+    "Images",
     "InsufficientCreditsError",
     "InvalidRequestError",
     "NotFoundError",
+    "Pacing",
+    "PollSchedule",
     "RateLimitError",
     "RetryPolicy",
     "ServerError",

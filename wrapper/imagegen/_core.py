@@ -1,0 +1,606 @@
+"""What `Client` and `AsyncClient` share: configuration, requests, answers and every decision.
+
+The calls are written once, as *plans*: generators that yield what they need done (send this
+request, sleep this long, wait for that generation) and receive the outcome, or have the failure
+thrown in. `Client` runs a plan with blocking I/O, `AsyncClient` with awaits; neither decides
+anything itself. This is the sans-I/O shape of h11 and of httpx's own auth flows.
+
+Safety, by construction:
+- The API key is added to each API request and nowhere else: never a default header of the
+  http client (so downloads through it carry no key), never in a repr, a log record or an
+  exception. It is sent over plain http only to loopback.
+- Redirects of API requests are followed by hand: within the same origin with the key, across
+  origins without `Authorization` or `X-API-Key`.
+- A create is retried only where nothing was created; after a connection lost once the create
+  was sent, the client looks in listImages for the generation it may have made before sending
+  it again (never charge twice).
+- Creates are paced to the API's limits (`Pacing`), so a batch sees no 429.
+"""
+
+from __future__ import annotations
+
+import collections
+import datetime
+import ipaddress
+import logging
+import os
+import threading
+from collections.abc import Callable, Generator, Mapping
+from typing import Any, Literal, TypeAlias, TypeVar
+from uuid import UUID
+
+import attrs
+import httpx
+from imagegen_api.api.images import create_image, get_image, list_images
+from imagegen_api.models import CreateImageRequest
+from imagegen_api.types import Unset
+
+from . import _polling, _validation
+from ._clock import Clock, SystemClock
+from ._errors import (
+    APIConnectionError,
+    APIError,
+    APITimeoutError,
+    ImagegenError,
+    InvalidRequestError,
+)
+from ._pacing import CreatePacer, Pacing
+from ._parsing import parse_response
+from ._retry import RetryPolicy, RetryState, describe
+from ._types import CreatedGeneration, Generation, GenerationPage
+
+__all__ = [
+    "DEFAULT",
+    "AuthHeader",
+    "ClientCore",
+    "GenerateItem",
+    "OnUpdate",
+    "Operation",
+    "Plan",
+    "Send",
+    "Sleep",
+    "WaitOut",
+    "check_base_url",
+]
+
+logger = logging.getLogger("imagegen")
+
+T = TypeVar("T")
+
+AuthHeader = Literal["bearer", "x-api-key"]
+# One item of `generate_many`: a prompt, or the keyword arguments of `generate()`.
+GenerateItem: TypeAlias = str | Mapping[str, Any]
+OnUpdate: TypeAlias = Callable[["Generation"], object]
+
+_DEFAULT_TIMEOUT = 60.0
+MAX_REDIRECTS = 5
+_REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+_LOOPBACK_NAMES = frozenset({"localhost"})
+# How many recent generations reconciliation looks through, and how many ids this client
+# remembers as its own (so a reconcile never mistakes an earlier create for the lost one).
+_RECONCILE_PAGE = 20
+_KNOWN_IDS = 1000
+# generate() keyword arguments that go to the create request.
+_CREATE_FIELDS = (
+    "images",
+    "resolution",
+    "aspect_ratio",
+    "num_outputs",
+    "model",
+    "webhook_url",
+    "name",
+    "is_public",
+)
+
+
+class _Unset:
+    def __repr__(self) -> str:
+        return "<default>"
+
+
+DEFAULT: Any = _Unset()
+
+
+class _Secret:
+    """Holds the API key so that no repr, str or format of anything shows it."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        return self._value
+
+    def __repr__(self) -> str:
+        return "<redacted>"
+
+    __str__ = __repr__
+
+
+def _is_loopback(host: str) -> bool:
+    host = host.strip("[]").lower()
+    if host in _LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def check_base_url(value: str) -> httpx.URL:
+    """The base URL, if it is one the key may be sent to: https, or plain http to loopback."""
+    try:
+        url = httpx.URL(value)
+    except (httpx.InvalidURL, TypeError) as exc:
+        raise InvalidRequestError(f"base_url is not a URL: {exc}", field="base_url") from None
+    if url.scheme not in ("https", "http") or not url.host:
+        raise InvalidRequestError(
+            f"base_url must be an absolute https:// URL, got {value!r}", field="base_url"
+        )
+    if url.scheme == "http" and not _is_loopback(url.host):
+        raise InvalidRequestError(
+            f"base_url {value!r} is plain http: the API key would travel unencrypted. Use "
+            "https:// (plain http is allowed only to loopback: localhost, 127.0.0.0/8, ::1)",
+            field="base_url",
+        )
+    if url.query or url.fragment:
+        raise InvalidRequestError(
+            f"base_url must not carry a query or fragment, got {value!r}", field="base_url"
+        )
+    return url.copy_with(path=url.path.rstrip("/"))
+
+
+def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
+    default = {"https": 443, "http": 80}.get(url.scheme)
+    return (url.scheme, url.host, url.port if url.port is not None else default)
+
+
+def _as_utc(moment: datetime.datetime) -> datetime.datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=datetime.UTC)
+
+
+@attrs.frozen
+class Send:
+    """Plan step: send this API request; the outcome is the `httpx.Response`."""
+
+    operation: Operation
+
+
+@attrs.frozen
+class Sleep:
+    """Plan step: sleep on the client's clock."""
+
+    seconds: float
+
+
+@attrs.frozen
+class WaitOut:
+    """Plan step: wait (up to `timeout`) until an earlier generation of this client is done."""
+
+    generation_id: str
+    timeout: float
+
+
+Action: TypeAlias = "Send | Sleep | WaitOut"
+Plan: TypeAlias = Generator[Action, Any, T]
+
+
+@attrs.frozen
+class Operation:
+    """One API call, as the generated module describes it."""
+
+    operation_id: str
+    kwargs: dict[str, Any]
+    creates: bool = False
+
+
+class ClientCore:
+    """What `Client` and `AsyncClient` share: configuration, requests, answers and decisions."""
+
+    def __init__(
+        self,
+        *,
+        api_key: str | None,
+        base_url: str | None,
+        auth_header: AuthHeader,
+        max_retries: int,
+        retry: RetryPolicy | None,
+        pacing: Pacing | None,
+        clock: Clock | None,
+    ) -> None:
+        key = api_key if api_key is not None else os.environ.get("IMAGEGEN_API_KEY")
+        if not key:
+            raise InvalidRequestError(
+                "No API key: pass api_key= or set IMAGEGEN_API_KEY", field="api_key"
+            )
+        url = base_url if base_url is not None else os.environ.get("IMAGEGEN_BASE_URL")
+        if not url:
+            raise InvalidRequestError(
+                "No base URL: pass base_url= or set IMAGEGEN_BASE_URL (the API's host is not "
+                "published in its docs; the sandbox's is printed by `imagegen sandbox`)",
+                field="base_url",
+            )
+        if auth_header not in ("bearer", "x-api-key"):
+            raise InvalidRequestError(
+                f"auth_header must be 'bearer' or 'x-api-key', got {auth_header!r}",
+                field="auth_header",
+            )
+        self.base_url = check_base_url(url)
+        self.auth_header: AuthHeader = auth_header
+        self.clock: Clock = clock if clock is not None else SystemClock()
+        self.retry = retry if retry is not None else RetryPolicy(max_retries=max_retries)
+        self.pacer = CreatePacer(pacing, self.clock) if pacing is not None else None
+        self._key = _Secret(key)
+        self._known: collections.deque[str] = collections.deque(maxlen=_KNOWN_IDS)
+        self._known_set: set[str] = set()
+        self._known_lock = threading.Lock()
+
+    # -- requests ------------------------------------------------------------------------
+
+    def auth_headers(self) -> dict[str, str]:
+        if self.auth_header == "x-api-key":
+            return {"X-API-Key": self._key.reveal()}
+        return {"Authorization": f"Bearer {self._key.reveal()}"}
+
+    def build(
+        self,
+        http: httpx.Client | httpx.AsyncClient,
+        operation: Operation,
+        timeout: httpx.Timeout | None,
+    ) -> httpx.Request:
+        kwargs = dict(operation.kwargs)
+        method = kwargs.pop("method").upper()
+        path = kwargs.pop("url")
+        headers = {**kwargs.pop("headers", {}), **self.auth_headers()}
+        url = self.base_url.copy_with(path=self.base_url.path + path)
+        extra: dict[str, Any] = {}
+        if timeout is not None:
+            extra["timeout"] = timeout
+        return http.build_request(method, url, headers=headers, **kwargs, **extra)
+
+    def follow(self, request: httpx.Request, response: httpx.Response) -> httpx.Request | None:
+        """The request that follows a redirect answer, or None when the answer is final.
+
+        Within the origin, the request goes as it was; across origins, without either auth
+        header (httpx strips `Authorization` there, but not `X-API-Key`, so it is done here).
+        """
+        location = response.headers.get("location")
+        if response.status_code not in _REDIRECT_STATUSES or not location:
+            return None
+        try:
+            url = request.url.join(location)
+        except httpx.InvalidURL:
+            return None
+        headers = httpx.Headers(request.headers)
+        headers.pop("host", None)
+        if _origin(url) != _origin(request.url):
+            headers.pop("authorization", None)
+            headers.pop("x-api-key", None)
+            logger.debug("redirect to another origin (%s): auth headers dropped", url.host)
+        method, content = request.method, request.content
+        if response.status_code == 303 or (response.status_code in (301, 302) and method == "POST"):
+            method, content = "GET", b""
+            for name in ("content-type", "content-length"):
+                headers.pop(name, None)
+        return httpx.Request(
+            method, url, headers=headers, content=content or None, extensions=request.extensions
+        )
+
+    def connection_error(self, exc: httpx.TransportError) -> APIConnectionError:
+        """The SDK's exception for a request that got no answer.
+
+        `request_sent` says whether the server may have received it: a failure to connect (or
+        to get a pooled connection) means it never left; anything later is ambiguous.
+        """
+        not_sent = isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout))
+        detail = str(exc) or type(exc).__name__
+        if self._key.reveal() in detail:
+            detail = detail.replace(self._key.reveal(), "<redacted>")
+        if isinstance(exc, httpx.TimeoutException):
+            return APITimeoutError(f"No answer in time: {detail}", request_sent=not not_sent)
+        return APIConnectionError(f"No answer from the API: {detail}", request_sent=not not_sent)
+
+    def parse(self, operation_id: str, response: httpx.Response) -> Any:
+        rid = response.headers.get("x-request-id")
+        logger.debug(
+            "%s %s -> %d (request id %s)",
+            response.request.method,
+            response.request.url,
+            response.status_code,
+            rid,
+        )
+        try:
+            return parse_response(operation_id, response, now=self.clock.time())
+        except APIError as exc:
+            raise self._scrubbed(exc) from None
+
+    def _scrubbed(self, exc: APIError) -> APIError:
+        """The error without the key, should a server ever echo it back."""
+        key = self._key.reveal()
+        if key in exc.message or key in exc.body:
+            exc.message = exc.message.replace(key, "<redacted>")
+            exc.body = exc.body.replace(key, "<redacted>")
+            exc.args = (exc.message,)
+        return exc
+
+    def retry_state(self, operation: Operation) -> RetryState:
+        return RetryState(
+            self.retry, self.clock, operation=operation.operation_id, creates=operation.creates
+        )
+
+    # -- generations this client made ----------------------------------------------------
+
+    def created(self, created: CreatedGeneration) -> None:
+        with self._known_lock:
+            if created.id not in self._known_set:
+                if len(self._known) == self._known.maxlen:
+                    self._known_set.discard(self._known[0])
+                self._known.append(created.id)
+                self._known_set.add(created.id)
+        if self.pacer is not None:
+            self.pacer.record_create(created.id)
+        logger.info(
+            "created generation %s (%s, %d credits); wait for it with images.wait(%r)",
+            created.id,
+            created.status,
+            created.credit_cost,
+            created.id,
+        )
+
+    def observed(self, generation: Generation) -> Generation:
+        if self.pacer is not None:
+            self.pacer.observe(generation)
+        return generation
+
+    def match_lost_create(
+        self, page: GenerationPage, body: CreateImageRequest, sent_at: float
+    ) -> Generation | None:
+        """The listed generation a lost create made, if any: newest first, not one this client
+        already knows, with the prompt and every other field it was sent with that the list
+        shows, created no earlier than the create was sent (allowing for clock skew)."""
+        skew = self.retry.clock_skew
+        now = self.clock.time()
+        expected: dict[str, object] = {"prompt": body.prompt}
+        for field in ("name", "num_outputs", "is_public"):
+            value = getattr(body, field)
+            if not isinstance(value, Unset):
+                expected["output_number" if field == "num_outputs" else field] = value
+        if not isinstance(body.aspect_ratio, Unset):
+            expected["aspect_ratio"] = body.aspect_ratio.value
+        with self._known_lock:
+            known = set(self._known_set)
+        for generation in page.generations:
+            if generation.id in known:
+                continue
+            if any(getattr(generation, f) not in (v, None) for f, v in expected.items()):
+                continue
+            if generation.prompt is None:
+                continue
+            if generation.created_at is not None:
+                created = _as_utc(generation.created_at).timestamp()
+                if not sent_at - skew <= created <= now + skew:
+                    continue
+            return generation
+        return None
+
+    def recovered(self, generation: Generation, cause: APIConnectionError) -> CreatedGeneration:
+        logger.warning(
+            "the create's connection was lost after it was sent (%s); generation %s, listed as "
+            "made by it, is returned instead of sending the create again",
+            describe(cause),
+            generation.id,
+        )
+        created = CreatedGeneration(
+            id=generation.id,
+            status=generation.status,
+            credit_cost=generation.credit_cost if generation.credit_cost is not None else 0,
+        )
+        self.created(created)
+        self.observed(generation)
+        return created
+
+    def describe(self) -> str:
+        return f"base_url={str(self.base_url)!r}, auth_header={self.auth_header!r}"
+
+    # -- plans: every call, written once -------------------------------------------------
+
+    def call_plan(self, operation: Operation) -> Plan[Any]:
+        """A read (or any call that creates nothing): sent, parsed, retried by the policy."""
+        state = self.retry_state(operation)
+        while True:
+            try:
+                response = yield Send(operation)
+                result = self.parse(operation.operation_id, response)
+            except (APIError, APIConnectionError) as exc:
+                delay = state.next_delay(exc)
+                if delay is None:
+                    raise exc
+                yield Sleep(delay)
+                continue
+            if isinstance(result, Generation):
+                self.observed(result)
+            return result
+
+    def create_plan(self, body: CreateImageRequest) -> Plan[CreatedGeneration]:
+        """A create: paced, then sent; retried only where nothing was created, and after an
+        ambiguous failure only once listImages shows the create made nothing."""
+        yield from self.pace_plan()
+        operation = create_operation(body)
+        state = self.retry_state(operation)
+        while True:
+            sent_at = self.clock.time()
+            try:
+                response = yield Send(operation)
+                created: CreatedGeneration = self.parse(operation.operation_id, response)
+            except APIConnectionError as exc:
+                if not exc.request_sent:  # it never left: nothing can have been created
+                    delay = state.next_delay(exc)
+                    if delay is None:
+                        raise exc
+                    yield Sleep(delay)
+                    continue
+                # Ambiguous: wait as for a retry (the server may still be committing it), then
+                # look for it; send again only if it is not there.
+                delay = state.next_delay(exc, ambiguous_ok=True)
+                if delay is not None:
+                    yield Sleep(delay)
+                found = yield from self.reconcile_plan(body, sent_at, exc)
+                if found is not None:
+                    return found
+                if delay is None:
+                    raise exc
+                logger.warning(
+                    "the lost create is not in listImages: nothing was created, sending it again"
+                )
+                continue
+            except APIError as exc:
+                delay = state.next_delay(exc)
+                if delay is None:
+                    raise exc
+                yield Sleep(delay)
+                continue
+            self.created(created)
+            return created
+
+    def reconcile_plan(
+        self, body: CreateImageRequest, sent_at: float, cause: APIConnectionError
+    ) -> Plan[CreatedGeneration | None]:
+        """Look in listImages for the generation a lost create made. If the list cannot be
+        read, the create's own failure is raised: sending again could charge twice."""
+        try:
+            page: GenerationPage = yield from self.call_plan(list_operation(_RECONCILE_PAGE, 0))
+        except (APIError, APIConnectionError) as exc:
+            logger.warning("could not look for the lost create in listImages: %s", describe(exc))
+            raise cause from exc
+        found = self.match_lost_create(page, body, sent_at)
+        return None if found is None else self.recovered(found, cause)
+
+    def pace_plan(self) -> Plan[None]:
+        """Wait until a create fits the pacing: an in-progress slot, and room in the window."""
+        pacer = self.pacer
+        if pacer is None:
+            return
+        while True:
+            blocking = pacer.blocking()
+            if blocking:
+                generation_id = blocking[0]
+                logger.info("pacing: waiting for generation %s to finish first", generation_id)
+                try:
+                    yield WaitOut(generation_id, pacer.pacing.max_wait)
+                except ImagegenError as exc:
+                    logger.info("pacing: stopped waiting for %s: %s", generation_id, exc)
+                finally:
+                    pacer.forget(generation_id)
+                continue
+            delay = pacer.window_wait()
+            if delay <= 0:
+                return
+            logger.info("pacing: waiting %.1f s for room in the create rate window", delay)
+            yield Sleep(delay)
+
+
+# -- helpers shared by both resources -------------------------------------------------------
+
+
+def list_operation(limit: int, offset: int) -> Operation:
+    for name, value, low, high in (("limit", limit, 1, 100), ("offset", offset, 0, None)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < low:
+            raise InvalidRequestError(
+                f"{name} must be an integer >= {low}, got {value!r}", field=name
+            )
+        if high is not None and value > high:
+            raise InvalidRequestError(
+                f"{name} must be at most {high}, got {value!r}; use images.iter() to walk "
+                "every page",
+                field=name,
+            )
+    return Operation("listImages", list_images._get_kwargs(limit=limit, offset=offset))
+
+
+def get_operation(generation_id: object) -> Operation:
+    checked = _validation.check_generation_id(id_of(generation_id))
+    return Operation("getImage", get_image._get_kwargs(UUID(checked)))
+
+
+def create_operation(body: CreateImageRequest) -> Operation:
+    return Operation("createImage", create_image._get_kwargs(body=body), creates=True)
+
+
+def id_of(generation: object) -> object:
+    if isinstance(generation, (Generation, CreatedGeneration)):
+        return generation.id
+    return generation
+
+
+def schedule_for(body: CreateImageRequest) -> _polling.PollSchedule:
+    references = 0
+    for images in (body.images_url, body.images_base64):
+        if not isinstance(images, Unset):
+            references += len(images)
+    resolution = None if isinstance(body.resolution, Unset) else body.resolution
+    return _polling.PollSchedule.for_request(resolution, references)
+
+
+def initial_view(created: CreatedGeneration, body: CreateImageRequest) -> Generation:
+    """The generation as a create reports it, for the first `on_update` of `generate()`."""
+    return Generation(
+        id=created.id,
+        status=created.status,
+        prompt=body.prompt,
+        name=None if isinstance(body.name, Unset) else body.name,
+        credit_cost=created.credit_cost,
+    )
+
+
+def once_per_status(
+    on_update: OnUpdate | None, first: Generation
+) -> Callable[[Generation], object] | None:
+    """`on_update`, called for `first` now and then only when the status changes."""
+    if on_update is None:
+        return None
+    last = [first.status]
+    on_update(first)
+
+    def relay(generation: Generation) -> object:
+        if generation.status == last[0]:
+            return None
+        last[0] = generation.status
+        return on_update(generation)
+
+    return relay
+
+
+def generate_kwargs(item: GenerateItem) -> dict[str, Any]:
+    if isinstance(item, str):
+        return {"prompt": item}
+    if isinstance(item, Mapping):
+        kwargs = dict(item)
+        unknown = set(kwargs) - {"prompt", *_CREATE_FIELDS}
+        if "prompt" not in kwargs or unknown:
+            problem = f"unknown keys {sorted(unknown)}" if unknown else "no 'prompt'"
+            raise InvalidRequestError(
+                f"a generate_many item must be a prompt or a dict of generate() arguments with a "
+                f"'prompt'; this one has {problem}",
+                field="items",
+            )
+        return kwargs
+    raise InvalidRequestError(
+        f"a generate_many item must be a prompt (str) or a dict, got {type(item).__name__}",
+        field="items",
+    )
+
+
+def timeout_for(timeout: Any, owned: bool) -> httpx.Timeout | None:
+    """The per-request timeout: ours when given (or when the http client is ours), else none,
+    so a caller's http client keeps its own."""
+    if timeout is DEFAULT:
+        return httpx.Timeout(_DEFAULT_TIMEOUT) if owned else None
+    if isinstance(timeout, httpx.Timeout):
+        return timeout
+    if timeout is None:
+        raise InvalidRequestError(
+            "timeout=None would let a request hang forever; give a number of seconds",
+            field="timeout",
+        )
+    return httpx.Timeout(float(timeout))

@@ -69,3 +69,13 @@ def test_an_undocumented_5xx_gets_the_server_hint():
 def test_docs_list_the_same_exit_codes():
     rows = dict(re.findall(r"^\|\s*`?(\d+)`?\s*\|\s*([^|]+?)\s*\|", DOCS.read_text(), re.M))
     assert {int(code) for code in rows} == {int(code) for code, _ in EXIT_CODE_TABLE}
+
+
+def test_a_concurrent_generation_hint_says_to_wait_for_it_not_a_fixed_time():
+    error = _api(
+        errors.ConcurrentGenerationError,
+        code="CONCURRENT_GENERATION_ERROR",
+        status=429,
+        retry_after=60.0,
+    )
+    assert "wait for the one in progress" in hint_for(error)

@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .._download import DownloadError
 from .._errors import GenerationFailedError, WaitTimeoutError
 from ._connect import Connection
 from ._display import SavedImage, format_duration, one_line
@@ -185,13 +186,15 @@ def _wait_and_save(
         progress.stop(f"status: failed after {format_duration(progress.elapsed)}")
         raise
     except WaitTimeoutError as error:
-        progress.stop(
-            f"still {error.last_status or 'not finished'} after {format_duration(progress.elapsed)}"
-        )
+        status = error.last_status or "not finished"
+        progress.stop(f"still {status} after {format_duration(progress.elapsed)}")
         raise CommandError(
-            one_line(error.message),
+            f"generation {generation_id} is still {status} after the --timeout of "
+            f"{args.timeout:g} s",
             exit_code=ExitCode.WAIT_TIMEOUT,
-            hint=f"it may still finish; resume with: {resume}" if resume else None,
+            hint=f"it may still finish; resume with: {resume}"
+            if resume
+            else "give it a longer --timeout",
         ) from None
     except BaseException:
         progress.stop(None)
@@ -209,13 +212,18 @@ def _wait_and_save(
 def _save(
     generation: Generation, connection: Connection, out: Output, out_dir: Path, resume: str | None
 ) -> int:
+    errors: dict[str, str] = {}
     try:
-        paths = connection.client.images.download(generation, out_dir)
+        paths: Sequence[Path] = connection.client.images.download(generation, out_dir)
+    except DownloadError as error:  # some saved, some not: show both
+        paths, errors = error.files, dict(error.errors)
     except KeyboardInterrupt:
         raise Interrupted(generation.id, resume, _resume_note(connection)) from None
     saved = [SavedImage(Path(path), image_size(Path(path))) for path in paths]
     for file in saved:
         out.result(f"saved {file.describe()}")
+    if generation.output_failed:
+        out.say(f"note: the service failed to make {generation.output_failed} of the outputs")
     files = [
         {
             "path": str(file.path),
@@ -224,33 +232,30 @@ def _save(
         }
         for file in saved
     ]
-    missing = int(getattr(paths, "failed_outputs", 0))
-    if not saved and not missing:
-        missing = max(len(generation.output_images), 1)
-    if not missing:
+    if saved and not errors:
         out.document({"generation": generation, "files": files})
         return ExitCode.OK
-    reasons = "; ".join(one_line(str(error), 200) for error in getattr(paths, "errors", ()))
-    message = f"{missing} output(s) of generation {generation.id} could not be saved"
-    if reasons:
-        message += f": {reasons}"
-    elif not generation.output_images:
-        message += ": the API listed no output URLs"
-    hint = f"try again with: {resume}" if resume else "try the download again"
+    if errors:
+        reasons = "; ".join(f"{url}: {one_line(reason, 200)}" for url, reason in errors.items())
+        message = f"{len(errors)} output(s) could not be saved: {reasons}"
+        hint = f"try again with: {resume}" if resume else "try the download again"
+    else:
+        message = f"generation {generation.id} succeeded but lists no output URL"
+        hint = f"check later with: imagegen get {generation.id}"
     out.document(
         {
             "generation": generation,
             "files": files,
             "error": {
                 "exit_code": int(ExitCode.DOWNLOAD_FAILED),
-                "type": "DownloadFailed",
+                "type": "DownloadError",
                 "code": None,
-                "message": message,
+                "message": one_line(message),
                 "hint": hint,
             },
         }
     )
-    out.error(f"imagegen: error: {message}. What to do: {hint}")
+    out.error(f"imagegen: error: {one_line(message)}. What to do: {hint}.")
     return ExitCode.DOWNLOAD_FAILED
 
 

@@ -72,7 +72,7 @@ def connect(args: argparse.Namespace) -> Iterator[Connection]:
         )
     from .._client import Client
 
-    clock = SystemClock()
+    clock = _api_clock()
     with Client(api_key=api_key, base_url=base_url, clock=clock) as client:
         yield Connection(
             client=client,
@@ -101,8 +101,21 @@ def _sandbox_speed(args: argparse.Namespace) -> float:
     return speed
 
 
+# Seams for tests, which swap in a VirtualClock (no real waiting) or a sandbox app they hold
+# (to add faults before a command and inspect its state after).
+
+
+def _api_clock() -> Clock:
+    return SystemClock()
+
+
+def _sandbox_clock(speed: float) -> Clock:
+    from ..sandbox import ScaledClock
+
+    return ScaledClock(speed)
+
+
 def _sandbox_app(clock: Clock) -> Any:
-    """A fresh sandbox app on `clock` (tests replace this to add faults before a command)."""
     from ..sandbox import create_app
 
     return create_app(clock=clock)
@@ -113,7 +126,7 @@ def _sandbox_connection(speed: float) -> Iterator[Connection]:
     try:
         import httpx
 
-        from ..sandbox import DEFAULT_API_KEY, SandboxTransport, ScaledClock
+        from ..sandbox import DEFAULT_API_KEY, SandboxTransport
     except ImportError as error:  # the sandbox extra (starlette, uvicorn, pillow) is missing
         raise CommandError(
             f"the sandbox needs the 'sandbox' extra ({error.name} is not installed)",
@@ -122,7 +135,7 @@ def _sandbox_connection(speed: float) -> Iterator[Connection]:
         ) from None
     from .._client import Client
 
-    clock = ScaledClock(speed)
+    clock = _sandbox_clock(speed)
     app = _sandbox_app(clock)
     with (
         httpx.Client(transport=SandboxTransport(app)) as http,

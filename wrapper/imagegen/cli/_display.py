@@ -135,12 +135,13 @@ class PlainProgress:
     def update(self, generation: Generation) -> None:
         self._timing.observe(generation)
         status = str(generation.status)
-        if status == self._last_status:
+        # The end of a wait is said by the closing line, with the total time.
+        if status == self._last_status or generation.is_terminal:
             return
         self._last_status = status
         detail = f"elapsed {format_duration(self._timing.elapsed)}"
         expected = self._timing.expected
-        if expected is not None and not generation.is_terminal:
+        if expected is not None:
             detail += f", expected about {format_duration(expected)}"
         self._print(f"status: {status} ({detail})")
 
@@ -214,8 +215,10 @@ class LiveProgress:
         line.append(status, style=_STATUS_STYLES.get(status, "magenta"))
         line.append(f"  {format_duration(self._timing.elapsed)} elapsed", style="default")
         expected = self._timing.expected
-        if expected is not None:
+        if expected is not None and self._timing.elapsed <= expected:
             line.append(f", expected about {format_duration(expected)}", style="dim")
+        elif expected is not None:
+            line.append(f", over the usual {format_duration(expected)}", style="dim")
         grid = Table.grid(padding=(0, 1))
         grid.add_row(self._spinner, line)
         if self._footer is None:

@@ -138,10 +138,14 @@ _HINTS_BY_EXIT_CODE: dict[ExitCode, str] = {
 
 def hint_for(error: BaseException) -> str | None:
     """What the user can do about `error`, or None when there is nothing useful to say."""
-    retry_after = getattr(error, "retry_after", None)
-    if isinstance(error, RateLimitError) and isinstance(retry_after, int | float):
-        return f"wait {max(retry_after, 1):.0f} s and try again"
     code = getattr(error, "code", None)
+    retry_after = getattr(error, "retry_after", None)
+    if (
+        isinstance(error, RateLimitError)
+        and code != "CONCURRENT_GENERATION_ERROR"  # waiting a fixed time is not the advice
+        and isinstance(retry_after, int | float)
+    ):
+        return f"wait {max(retry_after, 1):.0f} s and try again"
     if isinstance(code, str) and code in _HINTS_BY_CODE:
         hint = _HINTS_BY_CODE[code]
         if isinstance(error, GenerationFailedError):

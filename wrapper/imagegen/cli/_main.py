@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import logging
+import re
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -18,6 +20,8 @@ from ._parser import build_parser
 
 __all__ = ["main"]
 
+_CODE = re.compile(r"[A-Z][A-Z0-9_]*")
+
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI with `argv` (default: the process's arguments); return the exit code."""
@@ -27,6 +31,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exit_:  # --help, --version, or a usage error argparse has printed
         return _exit_status(exit_.code)
     out = Output(sys.stdout, sys.stderr, json_mode=bool(getattr(args, "json", False)))
+    if args.command == "sandbox":  # uvicorn logs for itself
+        return _run(args, out)
+    # The client says when it retries or backs off (a 429 may mean a minute of waiting): show
+    # that as notes, above the live line on a terminal, instead of raw log records.
+    notes = _NotesHandler(out)
+    logger = logging.getLogger("imagegen")
+    logger.addHandler(notes)
+    try:
+        return _run(args, out)
+    finally:
+        logger.removeHandler(notes)
+
+
+def _run(args: argparse.Namespace, out: Output) -> int:
     try:
         if args.command == "sandbox":
             return _serve_sandbox(args, out)
@@ -38,6 +56,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _report_interrupted(out, Interrupted(None, None))
     except (CommandError, ImagegenError) as error:
         return _report_error(out, error)
+
+
+class _NotesHandler(logging.Handler):
+    def __init__(self, out: Output) -> None:
+        super().__init__(logging.WARNING)
+        self._out = out
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            self._out.note(f"imagegen: {record.getMessage()}")
+        except Exception:  # a log line must never break the command
+            self.handleError(record)
 
 
 def _exit_status(code: object) -> int:
@@ -84,9 +114,11 @@ def _error_fields(error: CommandError | ImagegenError) -> dict[str, Any]:
         fields.update(exit_code=int(error.exit_code), code=error.code, hint=error.hint)
         return fields
     fields["exit_code"] = int(exit_code_for(error))
-    fields["hint"] = hint_for(error)
+    fields["hint"] = None if isinstance(error, InvalidRequestError) else hint_for(error)
     code = getattr(error, "code", None)
-    fields["code"] = str(code) if code is not None else None
+    # A failed generation's code is its raw failure reason when that names no code (a
+    # cancelled one says a sentence); the message carries that, `code` stays a code or None.
+    fields["code"] = str(code) if code is not None and _CODE.fullmatch(str(code)) else None
     if isinstance(error, APIError):
         fields.update(status_code=error.status_code, request_id=error.request_id)
     if isinstance(error, InvalidRequestError) and error.field:
@@ -95,7 +127,7 @@ def _error_fields(error: CommandError | ImagegenError) -> dict[str, Any]:
         generation = error.generation
         fields["generation_id"] = generation.id
         reason = generation.failure_reason
-        if reason and reason != fields["code"]:
+        if reason and reason not in fields["message"]:
             fields["message"] += f" ({one_line(reason, 200)})"
     return fields
 

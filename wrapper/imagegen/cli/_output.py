@@ -54,6 +54,14 @@ class Output:
         if self.json_mode:
             write_json(self.stdout, document)
 
+    def note(self, line: str) -> None:
+        """A remark on the way (a retry, a back-off): above the live line on a terminal, on
+        stderr anywhere else."""
+        if self.terminal:
+            self.console.print(line, markup=False, style="dim")
+        else:
+            print(line, file=self.stderr, flush=True)
+
     def error(self, line: str) -> None:
         print(line, file=self.stderr, flush=True)
 

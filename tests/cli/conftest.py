@@ -9,7 +9,6 @@ from typing import Any
 
 import attrs
 import pytest
-
 from imagegen.cli import _connect, main
 
 

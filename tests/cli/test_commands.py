@@ -6,9 +6,8 @@ import re
 import uuid
 
 import pytest
-from PIL import Image
-
 from imagegen.cli._exit_codes import ExitCode
+from PIL import Image
 
 UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 

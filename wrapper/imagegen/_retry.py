@@ -190,8 +190,8 @@ class RetryState:
     def next_delay(self, error: ImagegenError, *, ambiguous_ok: bool = False) -> float | None:
         """The seconds to wait before trying again, or None to give up and raise `error`.
 
-        `ambiguous_ok`: the caller has reconciled an ambiguous create failure (or is about to)
-        and may send it again, so a connection lost after sending counts as retryable.
+        `ambiguous_ok`: the caller reconciles an ambiguous create failure before it sends the
+        create again, so a connection lost after sending counts as retryable.
         """
         retryable = failure_is_retryable(error, creates=self.creates) or (
             ambiguous_ok and isinstance(error, APIConnectionError)
@@ -214,8 +214,14 @@ class RetryState:
             )
             return None
         self.retries += 1
+        template = (
+            "%s may have taken effect: looking for it in listImages in %.2f s, sending it again "
+            "only if absent (retry %d of %d): %s"
+            if ambiguous_ok and isinstance(error, APIConnectionError) and error.request_sent
+            else "retrying %s in %.2f s (retry %d of %d): %s"
+        )
         logger.warning(
-            "retrying %s in %.2f s (retry %d of %d): %s",
+            template,
             self.operation,
             delay,
             self.retries,

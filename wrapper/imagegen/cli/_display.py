@@ -203,7 +203,7 @@ class LiveProgress:
             self._live.stop()
             self._live = None
         if closing:
-            self._console.print(closing, highlight=False)
+            self._console.print(closing, highlight=False, markup=False, soft_wrap=True)
 
     def _render(self) -> Any:
         from rich.console import Group

@@ -41,7 +41,7 @@ class Output:
     def say(self, line: str) -> None:
         """A line for the human: stdout, or stderr under --json (stdout is the document's)."""
         if self.terminal:
-            self.console.print(line, markup=False)
+            self.console.print(line, markup=False, soft_wrap=True)
         else:
             print(line, file=self.stderr if self.json_mode else self.stdout, flush=True)
 
@@ -58,7 +58,7 @@ class Output:
         """A remark on the way (a retry, a back-off): above the live line on a terminal, on
         stderr anywhere else."""
         if self.terminal:
-            self.console.print(line, markup=False, style="dim")
+            self.console.print(line, markup=False, style="dim", soft_wrap=True)
         else:
             print(line, file=self.stderr, flush=True)
 

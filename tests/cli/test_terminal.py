@@ -1,0 +1,176 @@
+"""The CLI as a person sees it: a real pseudo-terminal (pexpect), real processes, real time
+kept to a few seconds by running the sandbox's clock fast.
+
+- the live display of `generate --sandbox` (the `make demo` command);
+- Ctrl-C while waiting, against a sandbox served by `imagegen sandbox` (an in-process sandbox
+  dies with the process), then the printed resume command, run as printed.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import shlex
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pexpect
+import pytest
+from imagegen.cli._exit_codes import ExitCode
+from PIL import Image
+
+IMAGEGEN = Path(sys.executable).with_name("imagegen")  # the console script in the venv
+UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+TIMEOUT = 20  # seconds: every wait on a child is bounded
+
+
+def _env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("IMAGEGEN_")}
+    env.update(TERM="xterm-256color", NO_COLOR="", **extra)
+    env.pop("NO_COLOR")
+    return env
+
+
+def _spawn(argv: list[str], **env: str) -> tuple[pexpect.spawn, io.StringIO]:
+    assert IMAGEGEN.is_file(), f"{IMAGEGEN} is missing: install the package (make setup)"
+    transcript = io.StringIO()
+    child = pexpect.spawn(
+        str(IMAGEGEN),
+        argv,
+        env=_env(**env),
+        encoding="utf-8",
+        timeout=TIMEOUT,
+        dimensions=(30, 120),
+    )
+    child.logfile_read = transcript
+    return child, transcript
+
+
+def test_generate_shows_live_progress_then_the_saved_file(tmp_path):
+    # 90 sandbox seconds at 60x: about a second and a half of real time.
+    child, transcript = _spawn(
+        [
+            "generate",
+            "--sandbox",
+            "A lighthouse on a cliff at dusk sandbox:duration=90",
+            "--resolution",
+            "1k",
+            "--aspect-ratio",
+            "16:9",
+            "--out",
+            str(tmp_path),
+        ],
+        IMAGEGEN_SANDBOX_SPEED="60",
+    )
+    child.expect(rf"generation ({UUID}) created \(1 credit\)")
+    generation_id = child.match.group(1)
+    child.expect(r"starting.{0,40}\d+s elapsed.{0,20}, expected about 1m00s")
+    child.expect("Ctrl-C stops watching")
+    child.expect(r"processing.{0,40}elapsed")
+    child.expect(r"status: succeeded after 1m3\ds")
+    child.expect(r"saved (\S+) \(1024x576\)")
+    saved = Path(child.match.group(1))
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0, transcript.getvalue()
+
+    shown = transcript.getvalue()
+    assert "\x1b[?25l" in shown  # rich hid the cursor: the live display ran ...
+    assert shown.count("\x1b[2K") > 4  # ... and redrew its line several times
+    assert saved.parent == tmp_path
+    assert generation_id in saved.name
+    with Image.open(saved) as image:
+        assert (image.format, image.size) == ("PNG", (1024, 576))
+
+
+@pytest.fixture
+def served_sandbox(tmp_path) -> Iterator[tuple[str, str]]:
+    """`imagegen sandbox` in its own process on a free port, its clock 30x real time; yields
+    (base URL, API key) as it printed them."""
+    log_path = tmp_path / "sandbox.log"
+    with log_path.open("w") as log:
+        server = subprocess.Popen(
+            [str(IMAGEGEN), "sandbox", "--port", "0", "--speed", "30"],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env=_env(),
+        )
+    try:
+        deadline = time.monotonic() + TIMEOUT
+        while "IMAGEGEN_API_KEY=" not in log_path.read_text():
+            assert server.poll() is None, log_path.read_text()
+            assert time.monotonic() < deadline, "the sandbox server did not start"
+            time.sleep(0.05)
+        printed = log_path.read_text()
+        base_url = re.search(r"IMAGEGEN_BASE_URL=(\S+)", printed).group(1)
+        api_key = re.search(r"IMAGEGEN_API_KEY=(\S+)", printed).group(1)
+        assert re.fullmatch(r"http://127\.0\.0\.1:\d+/v1", base_url)
+        yield base_url, api_key
+    finally:
+        server.terminate()
+        server.wait(TIMEOUT)
+
+
+def test_ctrl_c_prints_the_resume_command_and_the_command_resumes(served_sandbox, tmp_path):
+    base_url, api_key = served_sandbox
+    out_dir = tmp_path / "images"
+    # 90 sandbox seconds at 30x: three seconds of real time; Ctrl-C comes long before.
+    child, transcript = _spawn(
+        [
+            "generate",
+            "A red fox in the snow sandbox:duration=90",
+            "--out",
+            str(out_dir),
+            "--base-url",
+            base_url,
+            "--api-key",
+            api_key,
+        ]
+    )
+    child.expect(rf"generation ({UUID}) created")
+    generation_id = child.match.group(1)
+    child.expect(r"starting.{0,40}elapsed")  # the live line: the wait has begun
+    child.sendintr()
+    child.expect(r"interrupted: stopped watching generation (\S+); the generation goes on")
+    assert child.match.group(1) == generation_id
+    child.expect(r"resume with: ([^\r\n]+)\r\n")
+    resume = child.match.group(1)
+    child.expect("note: pass your key again with --api-key")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == ExitCode.INTERRUPTED, transcript.getvalue()
+    assert api_key not in transcript.getvalue()
+    assert not out_dir.exists() or not list(out_dir.iterdir())
+
+    argv = shlex.split(resume)
+    assert argv == [
+        "imagegen",
+        "wait",
+        generation_id,
+        "--out",
+        str(out_dir),
+        "--base-url",
+        base_url,
+    ]
+    # Run it as printed (plus the key, which is never printed), off a terminal: plain lines.
+    resumed = subprocess.run(
+        [str(IMAGEGEN), *argv[1:], "--api-key", api_key],
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        env=_env(),
+        check=False,
+    )
+    assert resumed.returncode == 0, resumed.stdout + resumed.stderr
+    lines = resumed.stdout.splitlines()
+    assert lines[0] == f"waiting for generation {generation_id}"
+    assert any(line.startswith("status: succeeded after") for line in lines)
+    saved = re.search(r"^saved (\S+) \(1024x1024\)$", resumed.stdout, re.M)
+    assert saved, resumed.stdout
+    with Image.open(saved.group(1)) as image:
+        assert image.size == (1024, 1024)
+    assert Path(saved.group(1)).parent == out_dir

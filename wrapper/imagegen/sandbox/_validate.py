@@ -37,11 +37,14 @@ ASPECT_RATIOS: Final = ("1:1", "2:3", "3:2", "3:4", "4:3", "4:5", "5:4", "9:16",
 MAX_IMAGES: Final = 10
 
 
-@dataclass(frozen=True)
 class Invalid(Exception):
-    status: int
-    body: dict[str, Any]
-    message: str = ""
+    """The documented answer to a request that cannot be served."""
+
+    def __init__(self, status: int, body: dict[str, Any], message: str = "") -> None:
+        super().__init__(status, message)
+        self.status = status
+        self.body = body
+        self.message = message
 
 
 @dataclass

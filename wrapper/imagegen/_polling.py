@@ -6,22 +6,25 @@ minutes, with reference images 2-3 minutes, 4K longer; past 5 minutes something 
 schedule looks at how far the wait is into that timeline:
 
 - at once, to learn the current status (a resumed wait may find the generation already done);
-- once after `first_check` (5 s): failures such as a bad reference image come within seconds;
-- then, until the expected duration, half of the time that remains (sparse early, nothing can
-  be ready yet), never less than `near_interval` (2 s) nor more than `max_early_interval` (30 s);
-- after it, `near_interval` growing by `overrun_growth` (10 %) of the overrun, capped at
-  `max_interval` (10 s).
+- at `first_check` (5 s): failures such as a bad reference image come within seconds;
+- then sparse, each interval at most the time elapsed so far (`early_growth`), so an early
+  result is seen by twice the time it took, and at most half the time left until the target
+  (the expected duration plus a `grace` of 0.5 s), so the looks close in on it and one lands
+  on it; never closer than `near_interval` (2 s) until the last step, never more than
+  `max_early_interval` (30 s) apart;
+- after the target, every `near_interval` growing by `overrun_growth` (10 %) of the overrun,
+  capped at `max_interval` (10 s).
 
 Time is counted from the generation's creation where its `createdAt` and the client's clock
 agree (within an hour), so a wait resumed late is dense at once; otherwise from the wait's start.
 
-For a 1k text-to-image generation that finishes after 60 s (the expected duration), this is 8
-status requests (at 0, 5, 32.5, 46.3, 53.1, 56.6, 58.6, 60.6 s) and the result is seen 0.6 s
-after it is ready; the benchmark target is at most 12 requests and 2 s. One finishing at 90 s
-takes 18 requests and is seen within 3.4 s; a wait that runs into the 300 s deadline makes 41
-(a fixed 2 s tick would make 150). With reference images (120 s expected) a result at 120 s
-takes 10 requests, seen 0.6 s late. The schedule runs on the wait's `Clock`, so tests check
-all of this on a virtual clock.
+For a 1k text-to-image generation that finishes after 60 s (the expected duration) this is 10
+status requests (at 0, 5, 10, 20, 40, 50.3, 55.4, 57.9, 59.2, 60.5 s), and the result is seen
+0.5 s after it is ready; the benchmark target is at most 12 requests and 2 s. A result at 15 s
+is seen 5 s late (4 requests); one at 90 s takes 20 requests and is seen 2.4 s late; a wait that
+runs into the 300 s deadline makes 43 (a fixed 2 s tick would make 150). With reference images
+(120 s expected) a result at 120 s takes 12 requests, seen 0.5 s late. The schedule runs on
+the wait's `Clock`, so tests check all of this on a virtual clock.
 """
 
 from __future__ import annotations
@@ -102,10 +105,12 @@ class PollSchedule:
 
     expected: float = attrs.field(default=_TEXT_TO_IMAGE_SECONDS, validator=_positive)
     first_check: float = attrs.field(default=5.0, validator=_positive)
+    early_growth: float = attrs.field(default=1.0, validator=_positive)
+    grace: float = attrs.field(default=0.5, validator=attrs.validators.ge(0.0))
     near_interval: float = attrs.field(default=2.0, validator=_positive)
-    max_interval: float = attrs.field(default=10.0, validator=_positive)
     max_early_interval: float = attrs.field(default=30.0, validator=_positive)
     overrun_growth: float = attrs.field(default=0.1, validator=attrs.validators.ge(0.0))
+    max_interval: float = attrs.field(default=10.0, validator=_positive)
 
     @classmethod
     def for_request(
@@ -132,9 +137,14 @@ class PollSchedule:
         elapsed = max(elapsed, 0.0)
         if elapsed < self.first_check:
             return self.first_check - elapsed
-        remaining = self.expected - elapsed
+        remaining = self.expected + self.grace - elapsed
+        if remaining >= 2 * self.near_interval:
+            sparse = min(remaining / 2, self.early_growth * elapsed, self.max_early_interval)
+            return max(sparse, self.near_interval)
+        if remaining > self.near_interval:
+            return remaining / 2  # two even steps onto the target, neither needlessly short
         if remaining > 0:
-            return min(max(remaining / 2, self.near_interval), self.max_early_interval)
+            return remaining  # land on the target
         overrun = -remaining
         return min(self.near_interval + self.overrun_growth * overrun, self.max_interval)
 

@@ -83,7 +83,8 @@ def test_a_wrong_key_is_refused(sandbox: Sandbox | ServedSandbox) -> None:
 def test_a_second_create_while_one_runs_is_rate_limited(
     sandbox: Sandbox | ServedSandbox,
 ) -> None:
-    client = sandbox.client(max_retries=0)
+    # No client-side pacing: it would wait for the first generation instead of sending.
+    client = sandbox.client(max_retries=0, pacing=None)
     first = client.images.create("A first lighthouse", resolution="1k")
 
     with pytest.raises(imagegen.ConcurrentGenerationError) as caught:
@@ -98,9 +99,10 @@ def test_a_second_create_while_one_runs_is_rate_limited(
 
 
 async def test_the_async_client_works_in_both_modes(sandbox: Sandbox | ServedSandbox) -> None:
-    client = sandbox.async_client(max_retries=0)
-    created = await client.images.create("An async lighthouse", resolution="1k")
-    generation = await client.images.wait(created.id)
-    assert generation.succeeded
-    page = await client.images.list()
-    assert [listed.id for listed in page.generations] == [created.id]
+    async with sandbox.async_http_client() as http:
+        client = sandbox.async_client(http_client=http, max_retries=0)
+        created = await client.images.create("An async lighthouse", resolution="1k")
+        generation = await client.images.wait(created.id)
+        assert generation.succeeded
+        page = await client.images.list()
+        assert [listed.id for listed in page.generations] == [created.id]

@@ -46,6 +46,7 @@ from ._clock import VirtualClock
 
 if TYPE_CHECKING:
     from ._client import AsyncClient, Client
+    from .sandbox._control import SandboxControl
     from .sandbox._transport import ASGIApp
 
 __all__ = ["Sandbox", "ServedSandbox"]
@@ -67,22 +68,27 @@ class _SandboxView:
         self._http_clients: list[httpx.Client] = []
 
     @property
-    def control(self) -> Any:
+    def control(self) -> SandboxControl:
         """The sandbox's control object: reset, faults, accounts, state inspection, ..."""
-        return self.app.state.sandbox  # type: ignore[attr-defined]
+        control: SandboxControl = self.app.state.sandbox  # type: ignore[attr-defined]
+        return control
 
     def advance(self, seconds: float) -> None:
         """Move the sandbox's clock (and so its generations, limits and webhooks) forward."""
         self.clock.advance(seconds)
 
     def http_client(self, **kwargs: Any) -> httpx.Client:
-        """An `httpx.Client` that reaches the sandbox; closed with the sandbox."""
+        """An `httpx.Client` that reaches the sandbox (relative URLs are under `base_url`);
+        closed with the sandbox."""
+        kwargs.setdefault("base_url", self.base_url)
         http = httpx.Client(transport=self._transport(), **kwargs)
         self._http_clients.append(http)
         return http
 
     def async_http_client(self, **kwargs: Any) -> httpx.AsyncClient:
-        """An `httpx.AsyncClient` that reaches the sandbox (it holds nothing to close)."""
+        """An `httpx.AsyncClient` that reaches the sandbox, as `http_client()`; in-process it
+        holds nothing to close, served it holds sockets: close it (`async with`)."""
+        kwargs.setdefault("base_url", self.base_url)
         return httpx.AsyncClient(transport=self._async_transport(), **kwargs)
 
     def client(self, **kwargs: Any) -> Client:
@@ -140,9 +146,17 @@ class Sandbox(_SandboxView):
         from .sandbox import DEFAULT_API_KEY, create_app
 
         clock = clock if clock is not None else VirtualClock()
+        # An app made here is closed here (its output files live in a temporary directory).
+        self._owns_app = app is None
         super().__init__(
             app if app is not None else create_app(clock=clock, seed=seed), clock, DEFAULT_API_KEY
         )
+
+    def close(self) -> None:
+        """Close the HTTP clients made here, and the app if this sandbox made it."""
+        super().close()
+        if self._owns_app:
+            self.control.close()
 
     @contextlib.contextmanager
     def serve(self) -> Iterator[ServedSandbox]:

@@ -312,12 +312,10 @@ def _check_image_url(index: int, url: str) -> str:
     parts = _split_url(url, field="images", where=where)
     scheme = parts.scheme.lower()
     if scheme != "https":
-        if not scheme:
-            hint = (
-                "a local file? pass pathlib.Path(...) instead"
-                if not url.startswith("//")
-                else "add 'https:'"
-            )
+        if url.startswith("//"):
+            hint = "add 'https:'"
+        elif not scheme or len(scheme) == 1:  # no scheme, or a Windows drive letter
+            hint = "a local file? pass pathlib.Path(...) instead"
         else:
             hint = "the API fetches reference images over https only: use an https URL"
         raise InvalidRequestError(

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+import shlex
 import uuid
+from pathlib import Path
 
 import pytest
 from imagegen.cli._exit_codes import ExitCode
@@ -320,3 +322,103 @@ def unused_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+# -- Ctrl-C -------------------------------------------------------------------------------------
+
+
+class _InterruptedClock:
+    """The sandbox's clock, but the first sleep is a Ctrl-C: the wait has begun."""
+
+    def __init__(self, clock):
+        self._clock = clock
+
+    def monotonic(self):
+        return self._clock.monotonic()
+
+    def time(self):
+        return self._clock.time()
+
+    def sleep(self, seconds):
+        raise KeyboardInterrupt
+
+    async def asleep(self, seconds):
+        raise KeyboardInterrupt
+
+
+def test_ctrl_c_while_waiting_prints_the_resume_command(cli, served, monkeypatch, tmp_path):
+    from imagegen.cli import _connect
+
+    monkeypatch.setattr(_connect, "_api_clock", lambda: _InterruptedClock(served.clock))
+    monkeypatch.setenv("IMAGEGEN_API_KEY", served.api_key)
+    out_dir = str(tmp_path / "my images")
+    run = cli(
+        "generate",
+        "A fox",
+        "--out",
+        out_dir,
+        "--timeout",
+        "120",
+        "--base-url",
+        served.base_url,
+        "--json",
+    )
+    assert run.code == ExitCode.INTERRUPTED
+    error = run.document["error"]
+    generation_id = error["generation_id"]
+    assert re.fullmatch(UUID, generation_id)
+    expected = shlex.join(
+        [
+            "imagegen",
+            "wait",
+            generation_id,
+            "--out",
+            out_dir,
+            "--timeout",
+            "120",
+            "--base-url",
+            served.base_url,
+            "--json",
+        ]
+    )
+    assert error["resume_command"] == expected
+    assert error["note"] is None  # the key came from the environment: nothing to add
+    assert f"resume with: {expected}" in run.err.splitlines()
+    assert not (tmp_path / "my images").exists()
+
+    monkeypatch.setattr(_connect, "_api_clock", lambda: served.clock)
+    resumed = cli(*shlex.split(expected)[1:])
+    assert resumed.code == 0, resumed.err
+    [file] = resumed.document["files"]
+    assert Path(file["path"]).parent == tmp_path / "my images"
+    assert (file["width"], file["height"]) == (1024, 1024)
+
+
+def test_ctrl_c_before_the_api_answers(cli, sandbox, monkeypatch):
+    from imagegen import _client
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(_client.Images, "create", interrupted)
+    run = cli("generate", "--sandbox", "A fox")
+    assert run.code == ExitCode.INTERRUPTED
+    assert run.out == ""
+    assert run.err.splitlines() == [
+        "interrupted",
+        "note: the API had not answered yet; if the request reached it, the generation shows "
+        "in `imagegen list`",
+    ]
+
+
+def test_ctrl_c_on_the_in_process_sandbox_says_there_is_nothing_to_resume(
+    cli, sandbox, monkeypatch
+):
+    from imagegen.cli import _connect
+
+    monkeypatch.setattr(_connect, "_sandbox_clock", lambda speed: _InterruptedClock(sandbox.clock))
+    run = cli("generate", "--sandbox", "A fox")
+    assert run.code == ExitCode.INTERRUPTED
+    assert "resume with" not in run.err
+    assert "nothing to resume" in run.err
+    assert re.search(rf"stopped watching generation {UUID}", run.err)

@@ -117,7 +117,12 @@ def cmd_generate(args: argparse.Namespace, connection: Connection, out: Output) 
             is_public=True if args.public else None,
         )
     except KeyboardInterrupt:
-        raise Interrupted(None, None) from None
+        raise Interrupted(
+            None,
+            None,
+            "the API had not answered yet; if the request reached it, the generation shows "
+            "in `imagegen list`",
+        ) from None
     resume = _resume_command(created.id, args, connection, out_dir)
     if args.no_wait:
         out.document(

@@ -155,10 +155,7 @@ def _report_error(out: Output, error: CommandError | ImagegenError) -> int:
 
 def _report_interrupted(out: Output, interrupted: Interrupted) -> int:
     if interrupted.generation_id is None:
-        message = (
-            "interrupted before the API answered; if the request reached it, the generation "
-            "shows in `imagegen list`"
-        )
+        message = "interrupted"
     else:
         message = (
             f"interrupted: stopped watching generation {interrupted.generation_id}; "

@@ -128,6 +128,17 @@ def test_saves_every_output_under_safe_names(tmp_path: Path) -> None:
     assert files.complete
 
 
+def test_saved_files_get_the_permissions_of_the_umask(tmp_path: Path) -> None:
+    url = "https://cdn.example.com/o/0.png"
+    old = os.umask(0o022)
+    try:
+        with Host({url: serve(PNG)}).client() as http:
+            (path,) = download_outputs(http, generation(url), tmp_path)
+    finally:
+        os.umask(old)
+    assert path.stat().st_mode & 0o777 == 0o644  # not a temporary file's private 0600
+
+
 def test_extension_comes_from_the_bytes_not_the_url_or_header(tmp_path: Path) -> None:
     url = "https://cdn.example.com/o/0.exe"
     host = Host({url: serve(JPEG, "image/png")})  # header says PNG, bytes say JPEG

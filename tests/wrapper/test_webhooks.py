@@ -131,6 +131,7 @@ def test_unknown_fields_are_kept_in_raw() -> None:
 def test_utf8_bom_is_accepted() -> None:
     body = b"\xef\xbb\xbf" + json.dumps({"generationId": GEN_ID, "status": "succeeded"}).encode()
     assert parse(body).succeeded
+    assert parse("\ufeff" + body.decode("utf-8-sig")).succeeded
 
 
 # -- bad bodies ----------------------------------------------------------------------------------

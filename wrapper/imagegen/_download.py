@@ -29,7 +29,7 @@ import ipaddress
 import mimetypes
 import os
 import re
-import tempfile
+import secrets
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import IO
@@ -245,9 +245,10 @@ class _OutputFile:
                 "(max_bytes)"
             )
         self.limit = max_bytes
-        fd, name = tempfile.mkstemp(dir=self.directory, prefix=f".{self.stem}-", suffix=".part")
-        self.temp_path = Path(name)
-        self.file = os.fdopen(fd, "wb")
+        # Not tempfile.mkstemp: its files are private (0600) and would stay so once renamed;
+        # an exclusive open of a random name gets the permissions the user's umask gives.
+        self.temp_path = self.directory / f".{self.stem}-{secrets.token_hex(8)}.part"
+        self.file = self.temp_path.open("xb")
 
     def write(self, chunk: bytes) -> None:
         assert self.file is not None

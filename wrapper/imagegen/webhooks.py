@@ -109,7 +109,8 @@ def _decode(body: object) -> Mapping[str, Any]:
         data: object = body
     elif isinstance(body, (bytes, bytearray, memoryview, str)):
         try:
-            text = body if isinstance(body, str) else bytes(body).decode("utf-8-sig")
+            text = body if isinstance(body, str) else bytes(body).decode("utf-8")
+            text = text.removeprefix("\ufeff")  # a byte order mark some senders add
         except UnicodeDecodeError:
             raise InvalidWebhookError("webhook body is not UTF-8 text (expected JSON)") from None
         try:

@@ -1,9 +1,11 @@
-"""Where a wrapper call spends its time beyond the HTTP exchange itself (cProfile).
+"""Where a wrapper call spends its time beyond what the raw httpx call spends (cProfile).
 
-The HTTP exchange (httpx, httpcore, h11, the socket) is what the raw baseline pays too; what is
-left is the wrapper's own cost: the wrapper's modules, the generated client's, and whatever
-library code they call (attrs, dateutil, json, ...). Functions are reported by module file and
-name, with their own (exclusive) time per call, so the owner of a slow function sees it.
+Both calls are profiled the same way; per function, the own (exclusive) time per call of the
+raw call is subtracted from the wrapper call's. What is left, largest first, is the wrapper's
+own cost: its modules, the generated client's, and the library code they call (attrs, json,
+uuid, ...), each named by file, line and function so its owner sees it. Only functions the
+wrapper call runs more often than the raw call are listed (the rest differ by noise only).
+Socket reads and writes are left out: their time is the server's and the network's.
 """
 
 from __future__ import annotations
@@ -14,78 +16,88 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-# Code the raw httpx baseline runs as well; its time is not the wrapper's.
-_EXCHANGE = ("/httpx/", "/httpcore/", "/h11/", "/anyio/", "/sniffio/", "/idna/")
-_EXCHANGE_STDLIB = ("socket.py", "selectors.py", "ssl.py", "http/cookiejar.py")
-
-
-def _area(filename: str) -> str:
-    if "/imagegen_api/" in filename:
-        return "generated"
-    if "/imagegen/" in filename:
-        return "wrapper"
-    if any(part in filename for part in _EXCHANGE) or filename.endswith(_EXCHANGE_STDLIB):
-        return "http exchange"
-    if filename.startswith("~") or filename == "":
-        return "builtins"
-    return "other libraries / stdlib"
+# Time spent waiting on the socket is the server's, not the client's.
+_WAITING = ("_socket.socket", "select.", "selectors.py", "'poll'", "epoll")
 
 
 def _where(filename: str, line: int, name: str) -> str:
     if filename in ("~", ""):
         return name
     parts = Path(filename).parts
-    for anchor in ("imagegen_api", "imagegen", "site-packages"):
+    for anchor in ("imagegen_api", "imagegen", "site-packages", "python3.11"):
         if anchor in parts:
             index = len(parts) - 1 - parts[::-1].index(anchor)
-            return f"{'/'.join(parts[index:])}:{line} {name}"
+            start = index + 1 if anchor in ("site-packages", "python3.11") else index
+            return f"{'/'.join(parts[start:])}:{line} {name}"
     return f"{Path(filename).name}:{line} {name}"
 
 
-def profile_calls(call: Callable[[], Any], calls: int, top: int = 15) -> dict[str, Any]:
-    """Run `call` `calls` times under cProfile; the time per call by area, and the functions
-    outside the HTTP exchange with the most exclusive time."""
+def profile_calls(call: Callable[[], Any], calls: int) -> dict[str, Any]:
+    """Run `call` `calls` times under cProfile; per function, own and cumulative us per call."""
     profiler = cProfile.Profile()
     profiler.enable()
     for _ in range(calls):
         call()
     profiler.disable()
-    raw = pstats.Stats(profiler).stats  # {(file, line, name): (cc, ncalls, tt, ct, callers)}
-    by_area: dict[str, float] = {}
-    functions: list[tuple[float, float, int, str, str]] = []
-    for (filename, line, name), (_cc, ncalls, tottime, cumtime, _callers) in raw.items():
-        area = _area(filename)
-        by_area[area] = by_area.get(area, 0.0) + tottime
-        if area != "http exchange":
-            functions.append((tottime, cumtime, ncalls, area, _where(filename, line, name)))
-    functions.sort(reverse=True)
-    total = sum(by_area.values())
-    return {
-        "calls": calls,
-        "us_per_call_total": total / calls * 1e6,
-        "us_per_call_by_area": {
-            area: seconds / calls * 1e6 for area, seconds in sorted(by_area.items())
-        },
-        "top_functions_outside_http_exchange": [
+    functions: dict[str, dict[str, float]] = {}
+    total = 0.0
+    # stats: {(file, line, name): (primitive calls, calls, own time, cumulative time, callers)}
+    for (filename, line, name), (_, ncalls, own, cumulative, _) in pstats.Stats(
+        profiler
+    ).stats.items():  # type: ignore[attr-defined]
+        total += own
+        functions[_where(filename, line, name)] = {
+            "own_us": own / calls * 1e6,
+            "cumulative_us": cumulative / calls * 1e6,
+            "calls": ncalls / calls,
+        }
+    return {"calls": calls, "total_us": total / calls * 1e6, "functions": functions}
+
+
+def extra_cost(wrapper: dict[str, Any], raw: dict[str, Any], top: int = 15) -> dict[str, Any]:
+    """The functions whose own time per call the wrapper call adds over the raw call."""
+    extra = []
+    waiting = {"wrapper": 0.0, "raw": 0.0}
+    for name, profile in (("wrapper", wrapper), ("raw", raw)):
+        for function, entry in profile["functions"].items():
+            if any(marker in function for marker in _WAITING):
+                waiting[name] += entry["own_us"]
+    for function, entry in wrapper["functions"].items():
+        if any(marker in function for marker in _WAITING):
+            continue
+        baseline = raw["functions"].get(function, {"own_us": 0.0, "calls": 0.0})
+        # A function both make equally often differs only by noise; keep the ones the wrapper
+        # adds or calls more often.
+        if entry["calls"] <= baseline["calls"]:
+            continue
+        extra.append(
             {
-                "function": where,
-                "area": area,
-                "own_us_per_call": tottime / calls * 1e6,
-                "cumulative_us_per_call": cumtime / calls * 1e6,
-                "calls_per_call": ncalls / calls,
+                "function": function,
+                "extra_own_us": entry["own_us"] - baseline["own_us"],
+                "cumulative_us": entry["cumulative_us"],
+                "calls": entry["calls"],
+                "raw_calls": baseline["calls"],
             }
-            for tottime, cumtime, ncalls, area, where in functions[:top]
-        ],
+        )
+    extra.sort(key=lambda entry: entry["extra_own_us"], reverse=True)
+    client_wrapper = wrapper["total_us"] - waiting["wrapper"]
+    client_raw = raw["total_us"] - waiting["raw"]
+    return {
+        "client_us_wrapper": client_wrapper,
+        "client_us_raw": client_raw,
+        "client_us_extra": client_wrapper - client_raw,
+        "top": extra[:top],
     }
 
 
-def print_profile(title: str, profile: dict[str, Any]) -> None:
-    print(f"\n{title}: {profile['us_per_call_total']:.0f} us per call under cProfile")
-    for area, micros in profile["us_per_call_by_area"].items():
-        print(f"  {area:<28} {micros:8.1f} us")
-    print("  functions outside the HTTP exchange, by own time per call:")
-    for entry in profile["top_functions_outside_http_exchange"]:
+def print_extra(title: str, extra: dict[str, Any]) -> None:
+    print(
+        f"\n{title}: client-side time per call under cProfile (socket waits left out): "
+        f"{extra['client_us_wrapper']:.0f} us vs raw {extra['client_us_raw']:.0f} us "
+        f"(+{extra['client_us_extra']:.0f} us); the functions that add the most:"
+    )
+    for entry in extra["top"]:
         print(
-            f"    {entry['own_us_per_call']:7.1f} us own, {entry['cumulative_us_per_call']:7.1f} us"
-            f" cum, x{entry['calls_per_call']:g}  [{entry['area']}] {entry['function']}"
+            f"  {entry['extra_own_us']:+7.1f} us own ({entry['cumulative_us']:7.1f} us cum, "
+            f"x{entry['calls']:g} vs x{entry['raw_calls']:g})  {entry['function']}"
         )

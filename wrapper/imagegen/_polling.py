@@ -6,7 +6,8 @@ minutes, with reference images 2-3 minutes, 4K longer; past 5 minutes something 
 schedule looks at how far the wait is into that timeline:
 
 - at once, to learn the current status (a resumed wait may find the generation already done);
-- at `first_check` (5 s): failures such as a bad reference image come within seconds;
+- at `first_check` (5 s, or halfway to the expected end if sooner): failures such as a bad
+  reference image come within seconds;
 - then sparse, each interval at most the time elapsed so far (`early_growth`), so an early
   result is seen by twice the time it took, and at most half the time left until the target
   (the expected duration plus a `grace` of 0.5 s), so the looks close in on it and one lands
@@ -135,8 +136,10 @@ class PollSchedule:
     def next_interval(self, elapsed: float) -> float:
         """Seconds to wait before the next look, `elapsed` seconds into the generation."""
         elapsed = max(elapsed, 0.0)
-        if elapsed < self.first_check:
-            return self.first_check - elapsed
+        # A schedule for a generation expected in under 10 s looks first halfway there.
+        first_check = min(self.first_check, self.expected / 2)
+        if elapsed < first_check:
+            return first_check - elapsed
         remaining = self.expected + self.grace - elapsed
         if remaining >= 2 * self.near_interval:
             sparse = min(remaining / 2, self.early_growth * elapsed, self.max_early_interval)

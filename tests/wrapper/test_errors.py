@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import email.utils
 import json
+import pickle
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -521,3 +522,30 @@ def test_api_error_repr_names_the_essentials() -> None:
         "message='INSUFFICIENT_CREDITS', request_id='r2')"
     )
     assert error.args == ("INSUFFICIENT_CREDITS",)
+
+
+def test_errors_survive_pickling_with_their_attributes() -> None:
+    error = error_from_response(
+        _response(429, RATE_LIMITED, headers={"X-Request-ID": "r3", "Retry-After": "4"}), now=NOW
+    )
+    copy = pickle.loads(pickle.dumps(error))
+    assert type(copy) is RateLimitError
+    assert (copy.code, copy.status_code, copy.message, copy.request_id, copy.body) == (
+        error.code,
+        error.status_code,
+        error.message,
+        error.request_id,
+        error.body,
+    )
+    assert copy.retry_after == 4.0
+    assert str(copy) == str(error)
+    failed = pickle.loads(
+        pickle.dumps(
+            GenerationFailedError(
+                Generation(id=GENERATION_ID, status=GenerationStatus.FAILED, failure_reason="X")
+            )
+        )
+    )
+    assert failed.generation.id == GENERATION_ID
+    timeout = pickle.loads(pickle.dumps(WaitTimeoutError(GENERATION_ID, None, timeout=5)))
+    assert timeout.generation_id == GENERATION_ID

@@ -14,7 +14,13 @@ from typing import Any
 
 import httpx
 import pytest
-from imagegen import APIConnectionError, APITimeoutError, RetryPolicy, VirtualClock
+from imagegen import (
+    APIConnectionError,
+    APITimeoutError,
+    RetryPolicy,
+    UnexpectedResponseError,
+    VirtualClock,
+)
 from imagegen.testing import Sandbox
 
 from .test_client_scripted import (
@@ -117,6 +123,34 @@ def test_the_lost_create_is_logged_with_the_generation_found(
     assert "may have taken effect" in messages
     assert GENERATION_ID in messages
     assert "instead of sending the create again" in messages
+
+
+@pytest.mark.parametrize("status", [502, 504])
+def test_a_gateway_error_on_a_create_is_reconciled_too(status: int) -> None:
+    clock = VirtualClock()
+    gateway = httpx.Response(status, text="<html>gateway</html>", headers={"X-Request-ID": "gw"})
+    client, script = make_client(gateway, page(_listed(clock)), retry=POLICY, clock=clock)
+    assert client.images.create(PROMPT).id == GENERATION_ID
+    assert script.methods() == ["POST /v1/images", "GET /v1/images"]
+
+
+def test_a_created_answer_that_cannot_be_read_is_found_in_the_list_not_resent() -> None:
+    clock = VirtualClock()
+    truncated = httpx.Response(201, content=b'{"success": true, "data": {"generationId": "7c9e')
+    client, script = make_client(truncated, page(_listed(clock)), retry=POLICY, clock=clock)
+    assert client.images.create(PROMPT).id == GENERATION_ID
+    assert _posts(script) == 1
+    assert script.sent_at[1] == script.sent_at[0]  # looked at once: it was created
+
+
+def test_a_created_answer_that_cannot_be_read_and_is_not_listed_is_never_resent() -> None:
+    clock = VirtualClock()
+    truncated = httpx.Response(201, content=b"{")
+    client, script = make_client(truncated, page(), created(), retry=POLICY, clock=clock)
+    with pytest.raises(UnexpectedResponseError) as caught:
+        client.images.create(PROMPT)
+    assert caught.value.status_code == 201
+    assert _posts(script) == 1
 
 
 # -- not found: sent again, once ---------------------------------------------------------------
@@ -230,6 +264,15 @@ def test_sandbox_drop_before_create_takes_effect_is_sent_again_once() -> None:
         assert len(_charges(sandbox)) == 1
         counts = sandbox.control.request_counts()["createImage"]
         assert counts == {"dropped": 1, "201": 1}
+
+
+def test_sandbox_truncated_created_answer_one_generation_one_charge() -> None:
+    with Sandbox() as sandbox:
+        client = sandbox.client()
+        sandbox.control.add_fault("createImage", "truncate")
+        result = client.images.create(PROMPT)
+        assert [g["generationId"] for g in sandbox.control.generations()] == [result.id]
+        assert len(_charges(sandbox)) == 1
 
 
 async def test_sandbox_async_drop_after_one_generation_one_charge() -> None:

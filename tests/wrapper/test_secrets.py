@@ -242,3 +242,13 @@ def test_x_api_key_mode_sends_only_that_header() -> None:
 def test_an_unknown_auth_header_mode_is_refused() -> None:
     with pytest.raises(InvalidRequestError, match="auth_header"):
         Client(API_KEY, base_url=BASE_URL, auth_header="basic")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("key", [API_KEY + "\n", " " + API_KEY, "sk-with inner-space", "sk-\x00"])
+def test_a_key_with_whitespace_or_control_characters_is_refused_without_quoting_it(
+    key: str,
+) -> None:
+    with pytest.raises(InvalidRequestError) as caught:
+        Client(key, base_url=BASE_URL)
+    assert caught.value.field == "api_key"
+    assert key.strip() not in _everything_about(caught.value)

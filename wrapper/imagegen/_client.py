@@ -303,7 +303,7 @@ class Client:
         self.close()
 
     def __repr__(self) -> str:
-        return f"Client({self._core.describe()})"
+        return f"Client({self._core.summary()})"
 
     # -- I/O -----------------------------------------------------------------------------
 
@@ -598,7 +598,7 @@ class AsyncClient:
         await self.close()
 
     def __repr__(self) -> str:
-        return f"AsyncClient({self._core.describe()})"
+        return f"AsyncClient({self._core.summary()})"
 
     async def _send(self, operation: Operation) -> httpx.Response:
         request = self._core.build(self._http, operation, self._timeout)

@@ -46,7 +46,7 @@ from ._errors import (
 )
 from ._pacing import CreatePacer, Pacing
 from ._parsing import parse_response
-from ._retry import RetryPolicy, RetryState, describe
+from ._retry import RetryPolicy, RetryState, create_outcome_unknown, describe
 from ._types import CreatedGeneration, Generation, GenerationPage
 
 __all__ = [
@@ -213,6 +213,13 @@ class ClientCore:
         if not key:
             raise InvalidRequestError(
                 "No API key: pass api_key= or set IMAGEGEN_API_KEY", field="api_key"
+            )
+        if any(char.isspace() or not char.isprintable() for char in key):
+            # Never quote the key: say what is wrong with it.
+            raise InvalidRequestError(
+                "api_key contains whitespace or control characters (a stray newline from a file "
+                "or an environment variable?); pass the key alone",
+                field="api_key",
             )
         url = base_url if base_url is not None else os.environ.get("IMAGEGEN_BASE_URL")
         if not url:
@@ -384,10 +391,10 @@ class ClientCore:
             return generation
         return None
 
-    def recovered(self, generation: Generation, cause: APIConnectionError) -> CreatedGeneration:
+    def recovered(self, generation: Generation, cause: ImagegenError) -> CreatedGeneration:
         logger.warning(
-            "the create's connection was lost after it was sent (%s); generation %s, listed as "
-            "made by it, is returned instead of sending the create again",
+            "the create's outcome was unknown (%s); generation %s, listed as made by it, is "
+            "returned instead of sending the create again",
             describe(cause),
             generation.id,
         )
@@ -400,7 +407,7 @@ class ClientCore:
         self.observed(generation)
         return created
 
-    def describe(self) -> str:
+    def summary(self) -> str:
         return f"base_url={str(self.base_url)!r}, auth_header={self.auth_header!r}"
 
     # -- plans: every call, written once -------------------------------------------------
@@ -433,16 +440,17 @@ class ClientCore:
             try:
                 response = yield Send(operation)
                 created: CreatedGeneration = self.parse(operation.operation_id, response)
-            except APIConnectionError as exc:
-                if not exc.request_sent:  # it never left: nothing can have been created
+            except (APIError, APIConnectionError) as exc:
+                if not create_outcome_unknown(exc):
                     delay = state.next_delay(exc)
                     if delay is None:
                         raise exc
                     yield Sleep(delay)
                     continue
-                # Ambiguous: wait as for a retry (the server may still be committing it), then
-                # look for it; send again only if it is not there.
-                delay = state.next_delay(exc, ambiguous_ok=True)
+                # It may exist. Unless the server said it was created (a 2xx we could not
+                # read), wait as for a retry first: the server may still be committing it.
+                resend = not (isinstance(exc, APIError) and 200 <= exc.status_code <= 299)
+                delay = state.next_delay(exc, ambiguous_ok=True) if resend else None
                 if delay is not None:
                     yield Sleep(delay)
                 found = yield from self.reconcile_plan(body, sent_at, exc)
@@ -451,20 +459,14 @@ class ClientCore:
                 if delay is None:
                     raise exc
                 logger.warning(
-                    "the lost create is not in listImages: nothing was created, sending it again"
+                    "the create is not in listImages: nothing was created, sending it again"
                 )
-                continue
-            except APIError as exc:
-                delay = state.next_delay(exc)
-                if delay is None:
-                    raise exc
-                yield Sleep(delay)
                 continue
             self.created(created)
             return created
 
     def reconcile_plan(
-        self, body: CreateImageRequest, sent_at: float, cause: APIConnectionError
+        self, body: CreateImageRequest, sent_at: float, cause: ImagegenError
     ) -> Plan[CreatedGeneration | None]:
         """Look in listImages for the generation a lost create made. If the list cannot be
         read, the create's own failure is raised: sending again could charge twice."""

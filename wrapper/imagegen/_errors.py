@@ -56,6 +56,21 @@ _DOCUMENTED_STATUSES = frozenset({400, 401, 402, 404, 422, 429, 500, 503})
 class ImagegenError(Exception):
     """Base of every exception this SDK raises."""
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # The subclasses take keyword-only arguments, which the default pickling (calling the
+        # class with `args`) cannot pass: rebuild from the attributes instead, so errors cross
+        # process boundaries (multiprocessing, concurrent.futures) intact.
+        return (_restore, (type(self), self.args, dict(self.__dict__)))
+
+
+def _restore(
+    cls: type[ImagegenError], args: tuple[object, ...], state: dict[str, object]
+) -> ImagegenError:
+    error = cls.__new__(cls)
+    Exception.__init__(error, *args)
+    error.__dict__.update(state)
+    return error
+
 
 class APIError(ImagegenError):
     """The API answered, but not with what was asked for.

@@ -36,6 +36,7 @@ __all__ = [
     "RetryPolicy",
     "RetryState",
     "answer_is_retryable",
+    "create_outcome_unknown",
     "delay_requested",
 ]
 
@@ -63,6 +64,7 @@ _NEVER_RETRIED = frozenset(
     }
 )
 _READ_STATUSES = frozenset({429, 500, 502, 503, 504})
+_GATEWAY_STATUSES = frozenset({502, 504})
 # The codes with which the API says a create made nothing and may be sent again.
 _CREATE_CODES = frozenset(
     {
@@ -167,6 +169,21 @@ def failure_is_retryable(error: ImagegenError, *, creates: bool) -> bool:
     return False
 
 
+def create_outcome_unknown(error: ImagegenError) -> bool:
+    """Whether a create that failed this way may nonetheless have created a generation.
+
+    - the connection broke, or the answer timed out, after the request was sent;
+    - a gateway answered 502 or 504 (the API documents neither: a proxy in front of it did,
+      and the API behind it may have taken the request);
+    - a 2xx arrived whose body could not be read (created, but the id is lost).
+    """
+    if isinstance(error, APIConnectionError):
+        return error.request_sent
+    if isinstance(error, APIError):
+        return error.status_code in _GATEWAY_STATUSES or 200 <= error.status_code <= 299
+    return False
+
+
 class RetryState:
     """The retries of one call: counts them, chooses each wait, logs each retry."""
 
@@ -193,9 +210,8 @@ class RetryState:
         `ambiguous_ok`: the caller reconciles an ambiguous create failure before it sends the
         create again, so a connection lost after sending counts as retryable.
         """
-        retryable = failure_is_retryable(error, creates=self.creates) or (
-            ambiguous_ok and isinstance(error, APIConnectionError)
-        )
+        ambiguous = ambiguous_ok and self.creates and create_outcome_unknown(error)
+        retryable = ambiguous or failure_is_retryable(error, creates=self.creates)
         if not retryable or self.retries >= self.policy.max_retries:
             return None
         requested = error.retry_after if isinstance(error, APIError) else None
@@ -217,7 +233,7 @@ class RetryState:
         template = (
             "%s may have taken effect: looking for it in listImages in %.2f s, sending it again "
             "only if absent (retry %d of %d): %s"
-            if ambiguous_ok and isinstance(error, APIConnectionError) and error.request_sent
+            if ambiguous
             else "retrying %s in %.2f s (retry %d of %d): %s"
         )
         logger.warning(

@@ -121,6 +121,14 @@ def test_is_public_false_and_empty_name_are_sent() -> None:
     }
 
 
+def test_whitespace_around_urls_is_dropped() -> None:
+    request = build_create_request(
+        "x", images=[" https://cdn.example.com/a.png\n"], webhook_url="\thttps://example.com/h "
+    )
+    assert request.images_url == ["https://cdn.example.com/a.png"]
+    assert request.webhook_url == "https://example.com/h"
+
+
 def test_http_webhook_is_allowed() -> None:
     request = build_create_request("x", webhook_url="http://127.0.0.1:9000/hook")
     assert request.webhook_url == "http://127.0.0.1:9000/hook"

@@ -227,7 +227,7 @@ def _check_webhook_url(webhook_url: object) -> str | Unset:
             "'https://example.com/hooks/imagegen'",
             field="webhook_url",
         )
-    return webhook_url
+    return webhook_url.strip()  # stray whitespace around a pasted URL is not part of it
 
 
 def _check_name(name: object) -> str | Unset:
@@ -334,7 +334,7 @@ def _check_image_url(index: int, url: str) -> str:
             "the file itself",
             field="images",
         )
-    return url
+    return url.strip()
 
 
 def _encode_local_images(local: list[tuple[int, object]]) -> list[str]:

@@ -157,7 +157,7 @@ def test_list_account_and_ping(cli, sandbox):
     plain = cli("list", "--sandbox", "--offset", "1")
     assert plain.code == 0
     assert re.search(rf"^{UUID}  succeeded +\S+  two$", plain.out, re.M)
-    assert plain.out.splitlines()[-1] == "2 of 3 from offset 1 generation(s)"
+    assert plain.out.splitlines()[-1] == "2 of 3 generations, from offset 1"
 
     account = cli("account", "--sandbox", "--json").document
     assert account["credits"]["total"] == sandbox.control.accounts()[0]["creditsTotal"]
@@ -422,3 +422,24 @@ def test_ctrl_c_on_the_in_process_sandbox_says_there_is_nothing_to_resume(
     assert "resume with" not in run.err
     assert "nothing to resume" in run.err
     assert re.search(rf"stopped watching generation {UUID}", run.err)
+
+
+def test_the_terminal_rendering_in_process(cli, sandbox, monkeypatch, tmp_path):
+    """The rich code paths (live wait, table), rendered to the captured stream as rich renders
+    to a non-TTY; the real terminal is test_terminal.py's."""
+    from imagegen.cli import _output
+
+    monkeypatch.setattr(_output, "stream_is_terminal", lambda stream: True)
+    run = cli("generate", "--sandbox", "A heron", "--aspect-ratio", "3:4", "--out", str(tmp_path))
+    assert run.code == 0, run.err
+    generation_id = re.search(rf"generation ({UUID}) created", run.out).group(1)
+    assert re.search(r"^status: succeeded after \d+m\d\ds$", run.out, re.M)
+    assert re.search(r"^saved \S+ \(768x1024\)$", run.out, re.M)
+
+    listed = cli("list", "--sandbox")
+    assert listed.code == 0
+    header, row = listed.out.splitlines()[:2]
+    assert header.split() == ["id", "status", "created", "prompt"]
+    assert row.split()[:2] == [generation_id, "succeeded"]
+    assert row.split()[-2:] == ["A", "heron"]
+    assert listed.out.splitlines()[-1] == "1 of 1 generations"

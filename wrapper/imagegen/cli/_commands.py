@@ -308,7 +308,7 @@ def cmd_list(args: argparse.Namespace, connection: Connection, out: Output) -> i
         out.document(page)
     if out.json_mode:
         return ExitCode.OK
-    if out.terminal:
+    if out.terminal and generations:
         _print_table(out, generations)
     else:
         for generation in generations:
@@ -317,26 +317,29 @@ def cmd_list(args: argparse.Namespace, connection: Connection, out: Output) -> i
                 f"{generation.id}  {generation.status!s:<10}  {created}  "
                 f"{one_line(generation.prompt or '', 60)}"
             )
-    shown = f"{len(generations)} of {total}"
+    shown = f"{len(generations)} of {total} generations"
     if not args.all and args.offset:
-        shown += f" from offset {args.offset}"
-    out.say(f"{shown} generation(s)")
+        shown += f", from offset {args.offset}"
+    out.say(shown)
     return ExitCode.OK
 
 
 def _print_table(out: Output, generations: Sequence[Generation]) -> None:
     from rich.table import Table
 
-    table = Table(box=None, header_style="bold")
-    for column in ("id", "status", "created", "outputs", "prompt"):
-        table.add_column(column, overflow="fold" if column == "id" else "ellipsis")
+    table = Table(box=None, header_style="bold", pad_edge=False)
+    # The id is what the user copies into `imagegen wait`/`get`: never cut it; cut the prompt.
+    # Fits 80 columns with a dozen characters of prompt.
+    table.add_column("id", no_wrap=True, min_width=36)
+    table.add_column("status", no_wrap=True)
+    table.add_column("created", no_wrap=True)
+    table.add_column("prompt", overflow="ellipsis", no_wrap=True)
     for generation in generations:
         table.add_row(
             generation.id,
             str(generation.status),
             generation.created_at.strftime("%Y-%m-%d %H:%M") if generation.created_at else "",
-            str(len(generation.output_images)),
-            one_line(generation.prompt or "", 50),
+            one_line(generation.prompt or "", 60),
         )
     out.console.print(table)
 

@@ -174,3 +174,18 @@ def test_ctrl_c_prints_the_resume_command_and_the_command_resumes(served_sandbox
     with Image.open(saved.group(1)) as image:
         assert image.size == (1024, 1024)
     assert Path(saved.group(1)).parent == out_dir
+
+
+def test_a_reader_that_leaves_early_gets_no_traceback():
+    """`imagegen ... --json | head -c0`: stdout closes before the document is written."""
+    child = subprocess.Popen(
+        [str(IMAGEGEN), "account", "--sandbox", "--json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=_env(),
+    )
+    child.stdout.close()
+    _, err = child.communicate(timeout=TIMEOUT)
+    assert child.returncode == ExitCode.ERROR
+    assert b"Traceback" not in err
+    assert b"BrokenPipeError" not in err

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import io
 import logging
+import os
 import re
 import sys
 from collections.abc import Sequence
@@ -40,6 +42,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     logger.addHandler(notes)
     try:
         return _run(args, out)
+    except BrokenPipeError:  # `imagegen list --json | head`: the reader left; say no more
+        _silence_stdout()
+        return ExitCode.ERROR
     finally:
         logger.removeHandler(notes)
 
@@ -56,6 +61,15 @@ def _run(args: argparse.Namespace, out: Output) -> int:
         return _report_interrupted(out, Interrupted(None, None))
     except (CommandError, ImagegenError) as error:
         return _report_error(out, error)
+
+
+def _silence_stdout() -> None:
+    # Python flushes stdout at exit and would complain of the broken pipe a second time.
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, io.UnsupportedOperation):
+        pass
 
 
 class _NotesHandler(logging.Handler):

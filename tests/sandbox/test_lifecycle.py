@@ -178,6 +178,8 @@ async def test_list_is_newest_first_with_limit_offset_and_total(api: Api) -> Non
     assert (default["limit"], default["offset"]) == (20, 0)
     beyond = (await api.call("GET", "/v1/images", params={"offset": 10})).json()["data"]
     assert (beyond["generations"], beyond["total"]) == ([], 5)
+    huge = (await api.call("GET", "/v1/images", params={"offset": 10**30})).json()["data"]
+    assert (huge["generations"], huge["offset"]) == ([], 10**30)
     floats = (await api.call("GET", "/v1/images", params={"limit": "2.0"})).json()["data"]
     assert floats["limit"] == 2
     item = default["generations"][0]

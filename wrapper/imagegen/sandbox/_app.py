@@ -127,19 +127,22 @@ async def get_account(request: Request) -> Response:
     return _json(200, {"success": True, "data": data})
 
 
-def _query_int(request: Request, name: str, default: int, low: int, high: int) -> int:
-    """A query integer: 422 when it is not a number, 400 when it is out of bounds."""
+def _query_int(request: Request, name: str, default: int, low: int, high: int | None) -> int:
+    """A query integer (`3.0` is 3): 422 when it is not one, 400 when it is out of bounds."""
     raw = request.query_params.get(name)
     if raw is None:
         return default
     try:
-        number = float(raw.strip())
+        value = int(raw.strip())
     except ValueError:
-        raise Invalid(422, error_body("VALIDATION_ERROR")) from None
-    if not math.isfinite(number) or not number.is_integer():
-        raise Invalid(422, error_body("VALIDATION_ERROR"))
-    value = int(number)
-    if not low <= value <= high:
+        try:
+            number = float(raw.strip())
+        except ValueError:
+            raise Invalid(422, error_body("VALIDATION_ERROR")) from None
+        if not math.isfinite(number) or not number.is_integer():
+            raise Invalid(422, error_body("VALIDATION_ERROR")) from None
+        value = int(number)
+    if value < low or (high is not None and value > high):
         raise Invalid(400, error_body("VALIDATION_ERROR"))
     return value
 
@@ -150,7 +153,7 @@ async def list_images(request: Request) -> Response:
         return caller
     try:
         limit = _query_int(request, "limit", 20, 1, 100)
-        offset = _query_int(request, "offset", 0, 0, 2**31 - 1)
+        offset = _query_int(request, "offset", 0, 0, None)
     except Invalid as invalid:
         return _json(invalid.status, invalid.body)
     control = _control(request)
@@ -243,6 +246,12 @@ async def create_image(request: Request) -> Response:
     return _json(201, {"success": True, "data": data})
 
 
+async def images(request: Request) -> Response:
+    if request.method == "POST":
+        return await create_image(request)
+    return await list_images(request)
+
+
 async def get_file(request: Request) -> Response:
     control = _control(request)
     path = await run_in_threadpool(
@@ -286,8 +295,8 @@ def create_app(*, clock: Clock | None = None, seed: int = 0) -> Starlette:
     routes = [
         Route("/v1/status", get_status, methods=["GET"]),
         Route("/v1/account", get_account, methods=["GET"]),
-        Route("/v1/images", list_images, methods=["GET"]),
-        Route("/v1/images", create_image, methods=["POST"]),
+        # One route for both methods, so a 405 on /v1/images allows exactly GET and POST.
+        Route("/v1/images", images, methods=["GET", "POST"]),
         Route("/v1/images/{generation_id}", get_image, methods=["GET"]),
         Route("/files/{generation_id}/{name}", get_file, methods=["GET"]),
         *control_routes(),

@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Any, Final
-from urllib.parse import urlsplit
 
 from ._bodies import (
     DETAIL_MIXED_INPUTS,
@@ -97,20 +97,22 @@ def _string_list(body: dict[str, Any], name: str) -> list[str]:
     return value
 
 
-def _is_web_url(text: str, *, https_only: bool) -> bool:
-    if any(ch.isspace() or ord(ch) < 32 for ch in text):
+# An RFC 3986 URI: ASCII only, from the allowed characters, with well-formed %-escapes.
+_URI: Final = re.compile(
+    r"^[A-Za-z][A-Za-z0-9+.-]*:(?:[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=]|%[0-9A-Fa-f]{2})*$"
+)
+
+
+def _is_uri(text: str) -> bool:
+    return _URI.match(text) is not None
+
+
+def _is_reference_url(text: str) -> bool:
+    """What images_url allows: an https URI (as the spec's pattern says), or, as the sandbox's
+    own extension, an http URL of a loopback host (a test's image server)."""
+    if not _is_uri(text):
         return False
-    try:
-        parts = urlsplit(text)
-        host = parts.hostname
-        parts.port  # noqa: B018 - raises ValueError on a malformed port
-    except ValueError:
-        return False
-    if not host:
-        return False
-    if parts.scheme == "https":
-        return True
-    return parts.scheme == "http" and (not https_only or is_loopback_url(text))
+    return text.startswith("https://") or (text.startswith("http://") and is_loopback_url(text))
 
 
 def parse_json(raw: bytes) -> object:
@@ -143,8 +145,7 @@ def parse_create_body(raw: bytes) -> Validated:
         raise Invalid(400, {"detail": DETAIL_TOO_MANY_IMAGES}, "too many images")
     if urls and encoded:
         raise Invalid(400, {"detail": DETAIL_MIXED_INPUTS}, "mixed image inputs")
-    # http is allowed for loopback hosts only: the sandbox's own test servers.
-    if not all(_is_web_url(url, https_only=True) for url in urls):
+    if not all(_is_reference_url(url) for url in urls):
         raise _bad_value("images_url")
     if not all(encoded):
         raise _bad_value("images_base64")
@@ -164,7 +165,8 @@ def parse_create_body(raw: bytes) -> Validated:
         raise _bad_value("model")
     result.model = model
     webhook_url = _string(body, "webhook_url")
-    if webhook_url is not None and not _is_web_url(webhook_url, https_only=False):
+    # Any URI is valid (the spec says no more); only loopback http(s) URLs are ever posted to.
+    if webhook_url is not None and not _is_uri(webhook_url):
         raise _bad_value("webhook_url")
     result.webhook_url = webhook_url
     result.name = _string(body, "name")

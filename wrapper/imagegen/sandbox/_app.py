@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import math
 import re
-from collections.abc import AsyncIterator
-from typing import Any, Final
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Final
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -19,21 +20,15 @@ from starlette.responses import FileResponse, Response
 from starlette.routing import Route
 
 from .._clock import Clock
-from ._bodies import (
-    CODES,
-    DETAIL_GENERATION_NOT_FOUND,
-    BodyShape,
-    error_body,
-    json_bytes,
-)
-from ._control import CreateParams, SandboxControl, _Caller
+from ._bodies import ErrorAnswer, error_body, json_bytes
+from ._control import Caller, CreateParams, SandboxControl
 from ._control_http import control_routes
 from ._lifecycle import iso, render_generation
-from ._limits import rate_limit_wait, reset_headers
+from ._limits import reset_headers
 from ._middleware import SandboxMiddleware
 from ._references import check_references
-from ._triggers import TriggerError, parse_triggers
-from ._validate import Invalid, parse_create_body
+from ._triggers import TriggerError, Triggers, parse_triggers
+from ._validate import parse_create_body
 
 __all__ = ["create_app"]
 
@@ -50,10 +45,20 @@ def _json(status: int, body: object, headers: dict[str, str] | None = None) -> R
     return Response(json_bytes(body), status_code=status, headers=headers, media_type=_JSON)
 
 
-def _error(
-    code: str, shape: BodyShape = "error", headers: dict[str, str] | None = None
-) -> Response:
-    return _json(CODES[code][0], error_body(code, shape), headers)
+Handler = Callable[[Request], Awaitable[Response]]
+
+
+def _answering(handler: Handler) -> Handler:
+    """The handler, with a refusal (ErrorAnswer) raised anywhere in it answered as documented."""
+
+    @functools.wraps(handler)
+    async def endpoint(request: Request) -> Response:
+        try:
+            return await handler(request)
+        except ErrorAnswer as answer:
+            return _json(answer.status, answer.body, answer.headers)
+
+    return endpoint
 
 
 def _control(request: Request) -> SandboxControl:
@@ -67,6 +72,8 @@ def _origin(request: Request) -> str:
 
 
 def _presented_key(request: Request) -> str | None:
+    """The key of the request: from `Authorization: Bearer` (which wins), or `X-API-Key`; ""
+    for an Authorization of another scheme; None when there is none."""
     authorization = request.headers.get("authorization")
     if authorization is not None and authorization.strip():
         scheme, _, token = authorization.strip().partition(" ")
@@ -77,26 +84,24 @@ def _presented_key(request: Request) -> str | None:
     return None
 
 
-def _authenticate(request: Request) -> _Caller | Response:
+def _authenticate(request: Request, *, account_operation: bool = False) -> Caller:
     key = _presented_key(request)
     if key is None:
-        return _error("MISSING_API_TOKEN")
+        raise ErrorAnswer.of("MISSING_API_TOKEN")
     if not _KEY_FORMAT.match(key):
-        return _error("INVALID_API_TOKEN")
+        raise ErrorAnswer.of("INVALID_API_TOKEN")
     caller = _control(request).authenticate(key)
     if caller is None:
-        return _error("AUTHENTICATION_FAILED")
-    if caller.account.deleted and request.url.path.rstrip("/").endswith("/account"):
-        return _error("ACCOUNT_NOT_FOUND")
+        raise ErrorAnswer.of("AUTHENTICATION_FAILED")
     if caller.account.deleted:
-        return _error("AUTHENTICATION_FAILED")
+        # The key is fine, its account is gone: only getAccount says so.
+        raise ErrorAnswer.of("ACCOUNT_NOT_FOUND" if account_operation else "AUTHENTICATION_FAILED")
     return caller
 
 
+@_answering
 async def get_status(request: Request) -> Response:
     caller = _authenticate(request)
-    if isinstance(caller, Response):
-        return caller
     data = {
         "accountId": caller.account.id,
         "apiKeyId": caller.key.key_id,
@@ -106,10 +111,9 @@ async def get_status(request: Request) -> Response:
     return _json(200, {"success": True, "message": "API connection successful", "data": data})
 
 
+@_answering
 async def get_account(request: Request) -> Response:
-    caller = _authenticate(request)
-    if isinstance(caller, Response):
-        return caller
+    caller = _authenticate(request, account_operation=True)
     account, key = caller.account, caller.key
     ledger = account.ledger
     data = {
@@ -132,30 +136,26 @@ def _query_int(request: Request, name: str, default: int, low: int, high: int | 
     raw = request.query_params.get(name)
     if raw is None:
         return default
+    not_an_integer = ErrorAnswer(422, error_body("VALIDATION_ERROR"))
     try:
         value = int(raw.strip())
     except ValueError:
         try:
             number = float(raw.strip())
         except ValueError:
-            raise Invalid(422, error_body("VALIDATION_ERROR")) from None
+            raise not_an_integer from None
         if not math.isfinite(number) or not number.is_integer():
-            raise Invalid(422, error_body("VALIDATION_ERROR")) from None
+            raise not_an_integer from None
         value = int(number)
     if value < low or (high is not None and value > high):
-        raise Invalid(400, error_body("VALIDATION_ERROR"))
+        raise ErrorAnswer.of("VALIDATION_ERROR")
     return value
 
 
 async def list_images(request: Request) -> Response:
     caller = _authenticate(request)
-    if isinstance(caller, Response):
-        return caller
-    try:
-        limit = _query_int(request, "limit", 20, 1, 100)
-        offset = _query_int(request, "offset", 0, 0, None)
-    except Invalid as invalid:
-        return _json(invalid.status, invalid.body)
+    limit = _query_int(request, "limit", 20, 1, 100)
+    offset = _query_int(request, "offset", 0, 0, None)
     control = _control(request)
     generations, total = control.page(caller, limit, offset)
     now = control.clock.monotonic()
@@ -165,56 +165,43 @@ async def list_images(request: Request) -> Response:
     return _json(200, {"success": True, "data": data})
 
 
+@_answering
 async def get_image(request: Request) -> Response:
     caller = _authenticate(request)
-    if isinstance(caller, Response):
-        return caller
     generation_id = request.path_params["generation_id"]
     if not _UUID.match(generation_id):
-        return _error("INVALID_GENERATION_ID")
+        raise ErrorAnswer.of("INVALID_GENERATION_ID")
     control = _control(request)
-    found = control.visible_generation(caller, generation_id)
-    if found is None:
-        return _error("GENERATION_NOT_FOUND")
-    if found is False:
-        # Another account's generation: the docs' short form.
-        return _json(404, {"detail": DETAIL_GENERATION_NOT_FOUND})
-    assert found is not True
-    view = render_generation(found, control.clock.monotonic(), _origin(request), detailed=True)
+    generation = control.generation_for(caller, generation_id)
+    view = render_generation(generation, control.clock.monotonic(), _origin(request), detailed=True)
     return _json(200, {"success": True, "data": view})
 
 
-def _triggered_error(code: str, shape: BodyShape | None) -> Response:
+def _triggered(triggers: Triggers) -> None:
+    """The answers a prompt asks for at create (`sandbox:nsfw`, `sandbox:error=CODE`)."""
+    if triggers.nsfw:
+        raise ErrorAnswer.of("NSFW_CONTENT_DETECTED")
+    code = triggers.error
+    if code is None:
+        return
+    shape = triggers.shape
     if shape is None:
         shape = "status" if code in ("INVALID_IMAGE", "IMAGE_INACCESSIBLE") else "error"
-    headers = (
-        reset_headers(60) if code in ("RATE_LIMIT_ERROR", "CONCURRENT_GENERATION_ERROR") else None
-    )
-    return _error(code, shape, headers)
+    limited = code in ("RATE_LIMIT_ERROR", "CONCURRENT_GENERATION_ERROR")
+    raise ErrorAnswer.of(code, shape, headers=reset_headers(60) if limited else None)
 
 
 async def create_image(request: Request) -> Response:
     caller = _authenticate(request)
-    if isinstance(caller, Response):
-        return caller
     control = _control(request)
-    with control._lock:
-        wait = rate_limit_wait(caller.account, control.clock.monotonic())
-    if wait is not None:
-        return _error("RATE_LIMIT_ERROR", headers=reset_headers(wait))
+    control.count_create(caller)
+    body = parse_create_body(await request.body())
     try:
-        body = parse_create_body(await request.body())
-        try:
-            triggers = parse_triggers(body.prompt)
-        except TriggerError as exc:
-            return _json(400, error_body("VALIDATION_ERROR", message=str(exc)))
-        if triggers.nsfw:
-            return _error("NSFW_CONTENT_DETECTED")
-        if triggers.error is not None:
-            return _triggered_error(triggers.error, triggers.shape)
-        images, inaccessible = await check_references(body.images_url, body.images_base64)
-    except Invalid as invalid:
-        return _json(invalid.status, invalid.body)
+        triggers = parse_triggers(body.prompt)
+    except TriggerError as exc:
+        raise ErrorAnswer.of("VALIDATION_ERROR", message=str(exc)) from None
+    _triggered(triggers)
+    images, inaccessible = await check_references(body.images_url, body.images_base64)
     params = CreateParams(
         prompt=body.prompt,
         resolution=body.resolution,
@@ -227,17 +214,7 @@ async def create_image(request: Request) -> Response:
         image_input=images,
         inaccessible_input=inaccessible,
     )
-    outcome, value = control.start_generation(caller, params, triggers, _origin(request))
-    if outcome == "concurrent":
-        assert isinstance(value, float)
-        return _error("CONCURRENT_GENERATION_ERROR", headers=reset_headers(value))
-    if outcome == "credits":
-        message = (
-            f"Not enough credits to complete this request. Required: {value} credits. Please "
-            "add more credits to your account."
-        )
-        return _json(402, error_body("INSUFFICIENT_CREDITS", message=message))
-    generation: Any = value
+    generation = control.start_generation(caller, params, triggers, _origin(request))
     data = {
         "generationId": generation.id,
         "status": "starting",
@@ -246,6 +223,7 @@ async def create_image(request: Request) -> Response:
     return _json(201, {"success": True, "data": data})
 
 
+@_answering
 async def images(request: Request) -> Response:
     if request.method == "POST":
         return await create_image(request)
@@ -263,7 +241,7 @@ async def get_file(request: Request) -> Response:
     return FileResponse(path, media_type=media_type)
 
 
-async def _not_found(request: Request, exc: Exception) -> Response:
+async def _http_error(request: Request, exc: Exception) -> Response:
     status = exc.status_code if isinstance(exc, HTTPException) else 404
     headers = dict(exc.headers) if isinstance(exc, HTTPException) and exc.headers else None
     detail = exc.detail if isinstance(exc, HTTPException) else "Not Found"
@@ -304,7 +282,7 @@ def create_app(*, clock: Clock | None = None, seed: int = 0) -> Starlette:
     app = Starlette(
         routes=routes,
         middleware=[Middleware(SandboxMiddleware, control=control)],
-        exception_handlers={HTTPException: _not_found},
+        exception_handlers={HTTPException: _http_error},
         lifespan=lifespan,
     )
     app.state.sandbox = control

@@ -19,6 +19,7 @@ __all__ = [
     "DETAIL_SERVICE_UNAVAILABLE",
     "DETAIL_TOO_MANY_IMAGES",
     "BodyShape",
+    "ErrorAnswer",
     "error_body",
     "json_bytes",
 ]
@@ -133,3 +134,27 @@ def error_body(code: str, shape: BodyShape = "error", message: str | None = None
 
 def json_bytes(body: object) -> bytes:
     return json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+class ErrorAnswer(Exception):
+    """A documented error answer: raised where a request is refused, answered by the app."""
+
+    def __init__(
+        self, status: int, body: dict[str, Any], headers: dict[str, str] | None = None
+    ) -> None:
+        super().__init__(status, body)
+        self.status = status
+        self.body = body
+        self.headers = headers or {}
+
+    @classmethod
+    def of(
+        cls,
+        code: str,
+        shape: BodyShape = "error",
+        *,
+        message: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> ErrorAnswer:
+        """The answer with `code`'s documented status, in `shape`."""
+        return cls(CODES[code][0], error_body(code, shape, message), headers)

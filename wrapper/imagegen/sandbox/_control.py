@@ -19,6 +19,7 @@ from typing import Any, Final
 import httpx
 
 from .._clock import Clock
+from ._bodies import CODES, DETAIL_GENERATION_NOT_FOUND, ErrorAnswer
 from ._faults import FaultRule, make_rule
 from ._images import pixel_size, render_output
 from ._lifecycle import (
@@ -29,6 +30,7 @@ from ._lifecycle import (
     render_generation,
     status_at,
 )
+from ._limits import concurrency_wait, rate_limit_wait, reset_headers
 from ._state import (
     BUCKETS,
     Account,
@@ -41,7 +43,14 @@ from ._state import (
 from ._triggers import Triggers
 from ._webhooks import WebhookDispatcher
 
-__all__ = ["DEFAULT_API_KEY", "DEFAULT_CREDITS", "NewAccount", "SandboxControl"]
+__all__ = [
+    "DEFAULT_API_KEY",
+    "DEFAULT_CREDITS",
+    "Caller",
+    "CreateParams",
+    "NewAccount",
+    "SandboxControl",
+]
 
 DEFAULT_API_KEY: Final = "ig_test_sandboxDefaultKey0000000000000"
 """The key of the account every sandbox starts with. Public on purpose: it opens nothing but a
@@ -61,7 +70,9 @@ class NewAccount:
 
 
 @dataclass
-class _Caller:
+class Caller:
+    """Who a request comes from: the account and the key it presented."""
+
     account: Account
     key: ApiKeyRecord
 
@@ -309,12 +320,12 @@ class SandboxControl:
         with self._lock:
             return self._account(account_id or self.default_account_id).ledger.as_dict()
 
-    def authenticate(self, api_key: str) -> _Caller | None:
+    def authenticate(self, api_key: str) -> Caller | None:
         with self._lock:
             record = self._keys.get(key_digest(api_key))
             if record is None or record.revoked:
                 return None
-            return _Caller(self._accounts[record.account_id], record)
+            return Caller(self._accounts[record.account_id], record)
 
     # -- faults ------------------------------------------------------------------------------
 
@@ -384,22 +395,30 @@ class SandboxControl:
 
     # -- generations ---------------------------------------------------------------------------
 
-    def start_generation(
-        self, caller: _Caller, params: CreateParams, triggers: Triggers, origin: str
-    ) -> tuple[str, Generation | float | int]:
-        """Check concurrency and credits, charge, and create. Returns ("created", generation),
-        ("concurrent", seconds until a slot frees) or ("credits", credits required)."""
-        from ._limits import concurrency_wait
+    def count_create(self, caller: Caller) -> None:
+        """Count a create against the account's rate window; ErrorAnswer (429) when full."""
+        with self._lock:
+            wait = rate_limit_wait(caller.account, self.clock.monotonic())
+        if wait is not None:
+            raise ErrorAnswer.of("RATE_LIMIT_ERROR", headers=reset_headers(wait))
 
+    def start_generation(
+        self, caller: Caller, params: CreateParams, triggers: Triggers, origin: str
+    ) -> Generation:
+        """Check concurrency and credits, charge, and create; ErrorAnswer (429, 402) if not."""
         now = self.clock.monotonic()
         with self._lock:
             account = caller.account
             wait = concurrency_wait(account, self._generations.values(), now)
             if wait is not None:
-                return "concurrent", wait
+                raise ErrorAnswer.of("CONCURRENT_GENERATION_ERROR", headers=reset_headers(wait))
             cost = credit_cost(params.resolution, params.num_outputs)
             if account.ledger.total < cost:
-                return "credits", cost
+                message = (
+                    f"Not enough credits to complete this request. Required: {cost} credits. "
+                    "Please add more credits to your account."
+                )
+                raise ErrorAnswer.of("INSUFFICIENT_CREDITS", message=message)
             generation_id = seeded_uuid(self._rng_ids)
             image_input = []
             for index, (extension, data) in enumerate(params.image_input):
@@ -440,7 +459,7 @@ class SandboxControl:
             self._generations[generation_id] = generation
         if plan.total <= 0:
             self.tick()
-        return "created", generation
+        return generation
 
     def _finish(self, generation: Generation) -> None:
         """The generation has ended: refund what failed, and send its webhook."""
@@ -458,8 +477,6 @@ class SandboxControl:
             self.webhooks.enqueue(generation.id, generation.webhook_url, self._event(generation))
 
     def _event(self, generation: Generation) -> dict[str, Any]:
-        from ._bodies import CODES
-
         view = render_generation(generation, generation.ends_at, generation.base_url, detailed=True)
         event: dict[str, Any] = {"generationId": generation.id, "status": view["status"]}
         reason = view["failureReason"]
@@ -470,17 +487,18 @@ class SandboxControl:
         event["failureReason"] = reason
         return event
 
-    def visible_generation(self, caller: _Caller, generation_id: str) -> Generation | bool | None:
-        """The caller's generation; False if it belongs to another account; None if unknown."""
+    def generation_for(self, caller: Caller, generation_id: str) -> Generation:
+        """The caller's generation; ErrorAnswer (404) if unknown or another account's."""
         with self._lock:
             generation = self._generations.get(generation_id.lower())
-            if generation is None:
-                return None
-            if generation.account_id != caller.account.id:
-                return False
-            return generation
+        if generation is None:
+            raise ErrorAnswer.of("GENERATION_NOT_FOUND")
+        if generation.account_id != caller.account.id:
+            # Another account's generation: the docs' short form.
+            raise ErrorAnswer(404, {"detail": DETAIL_GENERATION_NOT_FOUND})
+        return generation
 
-    def page(self, caller: _Caller, limit: int, offset: int) -> tuple[list[Generation], int]:
+    def page(self, caller: Caller, limit: int, offset: int) -> tuple[list[Generation], int]:
         with self._lock:
             mine = [g for g in self._generations.values() if g.account_id == caller.account.id]
         mine.reverse()  # newest first (dicts keep creation order)

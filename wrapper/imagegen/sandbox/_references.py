@@ -18,7 +18,7 @@ from typing import Final
 
 import httpx
 
-from ._bodies import error_body
+from ._bodies import ErrorAnswer
 from ._images import (
     MAX_IMAGE_BYTES,
     MAX_TOTAL_BYTES,
@@ -28,7 +28,6 @@ from ._images import (
     is_decodable,
 )
 from ._net import is_loopback_url
-from ._validate import Invalid
 
 __all__ = ["check_references"]
 
@@ -40,18 +39,18 @@ def _megabytes(size: int) -> str:
     return f"{size / 2**20:.2f}MB"
 
 
-def _too_big(index: int, size: int) -> Invalid:
+def _too_big(index: int, size: int) -> ErrorAnswer:
     message = f"Image {index} size exceeds 10MB limit. Current size: {_megabytes(size)}."
-    return Invalid(400, error_body("IMAGE_SIZE_LIMIT_EXCEEDED", message=message))
+    return ErrorAnswer.of("IMAGE_SIZE_LIMIT_EXCEEDED", message=message)
 
 
-def _too_big_in_all(total: int) -> Invalid:
+def _too_big_in_all(total: int) -> ErrorAnswer:
     message = f"Total image size exceeds 20MB limit. Current total: {_megabytes(total)}."
-    return Invalid(400, error_body("IMAGE_SIZE_LIMIT_EXCEEDED", message=message))
+    return ErrorAnswer.of("IMAGE_SIZE_LIMIT_EXCEEDED", message=message)
 
 
-def _invalid_image() -> Invalid:
-    return Invalid(400, error_body("INVALID_IMAGE", "status"))
+def _invalid_image() -> ErrorAnswer:
+    return ErrorAnswer.of("INVALID_IMAGE", "status")
 
 
 def _checked(data: bytes) -> str:
@@ -70,7 +69,7 @@ async def _fetch(url: str) -> bytes:
             http.stream("GET", url) as response,
         ):
             if not 200 <= response.status_code < 300:
-                raise Invalid(400, error_body("IMAGE_INACCESSIBLE", "status"))
+                raise ErrorAnswer.of("IMAGE_INACCESSIBLE", "status")
             data = bytearray()
             async for chunk in response.aiter_bytes():
                 data += chunk
@@ -78,14 +77,14 @@ async def _fetch(url: str) -> bytes:
                     break
             return bytes(data)
     except httpx.HTTPError:
-        raise Invalid(400, error_body("IMAGE_DOWNLOAD_FAILED")) from None
+        raise ErrorAnswer.of("IMAGE_DOWNLOAD_FAILED") from None
 
 
 async def check_references(
     images_url: list[str], images_base64: list[str]
 ) -> tuple[list[tuple[str, bytes | None]], bool]:
     """Each reference image as (file extension, bytes, or None for a URL not fetched), and
-    whether any URL is one the sandbox may not fetch; Invalid with the documented answer."""
+    whether any URL is one the sandbox may not fetch; ErrorAnswer with the documented answer."""
     # Sizes first, before decoding anything: a limit is cheaper to check than an image.
     sizes = [decoded_size(text) for text in images_base64]
     for index, size in enumerate(sizes, start=1):

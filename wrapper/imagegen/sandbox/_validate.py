@@ -26,25 +26,16 @@ from ._bodies import (
     DETAIL_PROMPT_REQUIRED,
     DETAIL_RESOLUTION,
     DETAIL_TOO_MANY_IMAGES,
+    ErrorAnswer,
     error_body,
 )
 from ._net import is_loopback_url
 
-__all__ = ["ASPECT_RATIOS", "RESOLUTIONS", "Invalid", "Validated", "parse_create_body"]
+__all__ = ["ASPECT_RATIOS", "RESOLUTIONS", "Validated", "parse_create_body"]
 
 RESOLUTIONS: Final = ("1k", "2k", "4k")
 ASPECT_RATIOS: Final = ("1:1", "2:3", "3:2", "3:4", "4:3", "4:5", "5:4", "9:16", "16:9", "21:9")
 MAX_IMAGES: Final = 10
-
-
-class Invalid(Exception):
-    """The documented answer to a request that cannot be served."""
-
-    def __init__(self, status: int, body: dict[str, Any], message: str = "") -> None:
-        super().__init__(status, message)
-        self.status = status
-        self.body = body
-        self.message = message
 
 
 @dataclass
@@ -61,12 +52,12 @@ class Validated:
     images_base64: list[str] = field(default_factory=list)
 
 
-def _wrong_type(field_name: str) -> Invalid:
-    return Invalid(422, error_body("VALIDATION_ERROR"), f"{field_name} has the wrong type")
+def _wrong_type() -> ErrorAnswer:
+    return ErrorAnswer(422, error_body("VALIDATION_ERROR"))
 
 
-def _bad_value(field_name: str) -> Invalid:
-    return Invalid(400, error_body("VALIDATION_ERROR"), f"{field_name} is out of bounds")
+def _bad_value() -> ErrorAnswer:
+    return ErrorAnswer.of("VALIDATION_ERROR")
 
 
 def _string(body: dict[str, Any], name: str) -> str | None:
@@ -74,18 +65,18 @@ def _string(body: dict[str, Any], name: str) -> str | None:
         return None
     value = body[name]
     if not isinstance(value, str):
-        raise _wrong_type(name)
+        raise _wrong_type()
     return value
 
 
 def _integer(value: object, name: str) -> int:
     if isinstance(value, bool):
-        raise _wrong_type(name)
+        raise _wrong_type()
     if isinstance(value, int):
         return value
     if isinstance(value, float) and math.isfinite(value) and value.is_integer():
         return int(value)
-    raise _wrong_type(name)
+    raise _wrong_type()
 
 
 def _string_list(body: dict[str, Any], name: str) -> list[str]:
@@ -93,7 +84,7 @@ def _string_list(body: dict[str, Any], name: str) -> list[str]:
         return []
     value = body[name]
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        raise _wrong_type(name)
+        raise _wrong_type()
     return value
 
 
@@ -116,62 +107,62 @@ def _is_reference_url(text: str) -> bool:
 
 
 def parse_json(raw: bytes) -> object:
-    """The JSON of a body; Invalid (400 INVALID_JSON) if it is not JSON."""
+    """The JSON of a body; ErrorAnswer (400 INVALID_JSON) if it is not JSON."""
     try:
         return json.loads(raw)
     except (ValueError, RecursionError):
-        raise Invalid(400, error_body("INVALID_JSON"), "not JSON") from None
+        raise ErrorAnswer.of("INVALID_JSON") from None
 
 
 def parse_create_body(raw: bytes) -> Validated:
-    """A valid createImage request, or Invalid with the documented answer."""
+    """A valid createImage request, or ErrorAnswer with the documented answer."""
     body = parse_json(raw)
     if not isinstance(body, dict):
-        raise Invalid(422, error_body("VALIDATION_ERROR"), "the body is not a JSON object")
+        raise _wrong_type()
     prompt = body.get("prompt")
     if prompt is None or (isinstance(prompt, str) and not prompt.strip()):
-        raise Invalid(422, {"detail": DETAIL_PROMPT_REQUIRED}, "prompt is required")
+        raise ErrorAnswer(422, {"detail": DETAIL_PROMPT_REQUIRED})
     if not isinstance(prompt, str):
-        raise _wrong_type("prompt")
+        raise _wrong_type()
     result = Validated(prompt=prompt)
     if "resolution" in body:
         resolution = body["resolution"]
         if resolution not in RESOLUTIONS:
-            raise Invalid(400, {"detail": DETAIL_RESOLUTION}, "bad resolution")
+            raise ErrorAnswer(400, {"detail": DETAIL_RESOLUTION})
         result.resolution = resolution
     urls = _string_list(body, "images_url")
     encoded = _string_list(body, "images_base64")
     if len(urls) + len(encoded) > MAX_IMAGES:
-        raise Invalid(400, {"detail": DETAIL_TOO_MANY_IMAGES}, "too many images")
+        raise ErrorAnswer(400, {"detail": DETAIL_TOO_MANY_IMAGES})
     if urls and encoded:
-        raise Invalid(400, {"detail": DETAIL_MIXED_INPUTS}, "mixed image inputs")
+        raise ErrorAnswer(400, {"detail": DETAIL_MIXED_INPUTS})
     if not all(_is_reference_url(url) for url in urls):
-        raise _bad_value("images_url")
+        raise _bad_value()
     if not all(encoded):
-        raise _bad_value("images_base64")
+        raise _bad_value()
     result.images_url, result.images_base64 = urls, encoded
     aspect_ratio = _string(body, "aspect_ratio")
     if aspect_ratio is not None:
         if aspect_ratio not in ASPECT_RATIOS:
-            raise _bad_value("aspect_ratio")
+            raise _bad_value()
         result.aspect_ratio = aspect_ratio
     if "num_outputs" in body:
         num_outputs = _integer(body["num_outputs"], "num_outputs")
         if not 1 <= num_outputs <= 4:
-            raise _bad_value("num_outputs")
+            raise _bad_value()
         result.num_outputs = num_outputs
     model = _string(body, "model")
     if model is not None and not model:
-        raise _bad_value("model")
+        raise _bad_value()
     result.model = model
     webhook_url = _string(body, "webhook_url")
     # Any URI is valid (the spec says no more); only loopback http(s) URLs are ever posted to.
     if webhook_url is not None and not _is_uri(webhook_url):
-        raise _bad_value("webhook_url")
+        raise _bad_value()
     result.webhook_url = webhook_url
     result.name = _string(body, "name")
     if "is_public" in body:
         if not isinstance(body["is_public"], bool):
-            raise _wrong_type("is_public")
+            raise _wrong_type()
         result.is_public = body["is_public"]
     return result

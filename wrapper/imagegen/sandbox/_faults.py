@@ -7,6 +7,7 @@ Kinds:
 - `latency`: wait `seconds` on the sandbox clock, then answer normally;
 - `drop_before` / `drop_after`: break the connection before the request takes effect, or
   after (the state has changed, the client never hears of it);
+- `drop_during`: the status line and half the body, then a broken connection (downloads);
 - `truncate`: a complete HTTP answer whose body is cut in half (invalid JSON);
 - `html`: an HTML error page, as a proxy in front of the API would send (502 by default);
 - `non_json`: a body that is not JSON (status 200 by default);

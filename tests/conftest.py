@@ -1,3 +1,4 @@
-"""Root conftest: the imagegen pytest plugin (sandbox fixtures), as users enable it."""
+"""Root conftest: the imagegen pytest plugin (sandbox fixtures), enabled as users enable it,
+and pytester, to run a user's suite with that plugin."""
 
-pytest_plugins = ["imagegen.testing"]
+pytest_plugins = ["imagegen.testing", "pytester"]

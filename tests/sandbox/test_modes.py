@@ -106,3 +106,41 @@ async def test_the_async_client_works_in_both_modes(sandbox: Sandbox | ServedSan
         assert generation.succeeded
         page = await client.images.list()
         assert [listed.id for listed in page.generations] == [created.id]
+
+
+def test_the_eleventh_create_in_a_minute_is_rate_limited(
+    sandbox: Sandbox | ServedSandbox,
+) -> None:
+    control = sandbox.control
+    control.set_limits(control.default_account_id, creates_per_minute=10, max_concurrent=None)
+    client = sandbox.client(max_retries=0, pacing=None)
+    for index in range(10):
+        client.images.create(f"Lighthouse number {index}", resolution="1k")
+
+    with pytest.raises(imagegen.RateLimitError) as caught:
+        client.images.create("One lighthouse too many", resolution="1k")
+    assert caught.value.code == imagegen.ErrorCode.RATE_LIMIT_ERROR
+    assert not isinstance(caught.value, imagegen.ConcurrentGenerationError)
+    assert caught.value.retry_after is not None
+    assert 0 < caught.value.retry_after <= 60
+
+    sandbox.advance(caught.value.retry_after)
+    client.images.create("One lighthouse too many", resolution="1k")
+    assert client.images.list(limit=100).total == 11
+
+
+def test_a_dropped_connection_reaches_the_client_as_a_connection_error(
+    sandbox: Sandbox | ServedSandbox,
+) -> None:
+    sandbox.control.add_fault("getAccount", "drop_before", times=1)
+    client = sandbox.client(max_retries=0)
+    with pytest.raises(imagegen.APIConnectionError):
+        client.account()
+    # The rule was used up: the next call is answered.
+    assert client.account().credits.total > 0
+
+
+def test_a_read_is_retried_through_a_dropped_connection(sandbox: Sandbox | ServedSandbox) -> None:
+    sandbox.control.add_fault("getStatus", "drop_before", times=1)
+    client = sandbox.client(max_retries=2)
+    assert client.status().account_id

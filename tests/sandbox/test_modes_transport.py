@@ -189,3 +189,37 @@ def test_scaled_clock_runs_faster_than_its_base() -> None:
     assert base.monotonic() == pytest.approx(3)
     with pytest.raises(ValueError, match="positive"):
         ScaledClock(0)
+
+
+def test_serve_prints_url_and_key_and_stops_gracefully_on_ctrl_c() -> None:
+    import signal
+    import subprocess
+    import sys
+
+    from imagegen.sandbox import DEFAULT_API_KEY
+
+    code = "from imagegen.sandbox import serve; serve('127.0.0.1', 0, speed=60, access_log=False)"
+    process = subprocess.Popen(
+        [sys.executable, "-c", code],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        banner = [process.stdout.readline() for _ in range(4)]
+        base_url = banner[0].split()[-1]
+        assert base_url.startswith("http://127.0.0.1:")
+        assert f"IMAGEGEN_API_KEY={DEFAULT_API_KEY}" in banner[2]
+        with httpx.Client(trust_env=False, timeout=10) as http:
+            response = http.get(f"{base_url}/status", headers={"X-API-Key": DEFAULT_API_KEY})
+        assert response.status_code == 200
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=10)
+        assert process.returncode == 0
+        assert "Finished server process" in err  # uvicorn's graceful shutdown ran
+        assert out.strip().endswith("imagegen sandbox stopped")
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()

@@ -157,8 +157,13 @@ def serve(
     server = _uvicorn_server(app, log_level="info", access_log=access_log, configure_logging=True)
     try:
         server.run(sockets=[sock])
+    except KeyboardInterrupt:
+        # uvicorn has shut down gracefully, then re-raised the Ctrl-C it caught: that was the
+        # way out the user asked for, not an error.
+        pass
     finally:
         sock.close()
+    print("imagegen sandbox stopped", file=out, flush=True)
 
 
 @contextlib.contextmanager

@@ -87,3 +87,19 @@ def test_the_default_clock_is_real_time() -> None:
     assert control.clock.speed == 1.0
     assert control.clock_view()["advanceable"] is False
     control.close()
+
+
+def test_a_shared_clock_does_not_keep_a_sandbox_alive() -> None:
+    import gc
+    import weakref
+
+    from imagegen import VirtualClock
+
+    clock = VirtualClock()
+    app = create_app(clock=clock)
+    control = weakref.ref(app.state.sandbox)
+    app.state.sandbox.close()
+    del app
+    gc.collect()
+    assert control() is None
+    clock.advance(10)  # its listener is gone quietly

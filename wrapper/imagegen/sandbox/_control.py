@@ -11,6 +11,7 @@ import random
 import string
 import tempfile
 import threading
+import weakref
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -119,7 +120,15 @@ class SandboxControl:
         self.reset(seed=seed)
         add_listener = getattr(clock, "add_listener", None)
         if callable(add_listener):
-            add_listener(self._on_clock)
+            # Weakly: a clock that outlives its sandbox must not keep the sandbox alive.
+            on_clock = weakref.WeakMethod(self._on_clock)
+
+            def listener(now: float) -> None:
+                method = on_clock()
+                if method is not None:
+                    method(now)
+
+            add_listener(listener)
 
     # -- whole-state operations -------------------------------------------------------------
 
@@ -590,8 +599,7 @@ class SandboxControl:
 
     def webhook_deliveries(self) -> list[dict[str, Any]]:
         """Every delivery attempt, oldest first."""
-        with self.webhooks._lock:
-            return [dict(record) for record in self.webhooks.deliveries]
+        return self.webhooks.records()
 
     def wait_for_webhooks(self, timeout: float = 10.0) -> bool:
         """Wait until the attempts already due have run (a real wait, for the worker thread)."""

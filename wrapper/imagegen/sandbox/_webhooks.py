@@ -84,6 +84,11 @@ class WebhookDispatcher:
         with self._idle:
             return self._idle.wait_for(lambda: self._in_flight == 0, timeout)
 
+    def records(self) -> list[dict[str, Any]]:
+        """Every attempt so far, oldest first (copies)."""
+        with self._lock:
+            return [dict(record) for record in self.deliveries]
+
     def pending(self) -> list[dict[str, Any]]:
         with self._lock:
             return [

@@ -7,6 +7,7 @@ import http.server
 import socket
 from collections.abc import AsyncIterator
 
+import httpx
 import pytest
 
 from ._support import Api, answer, b64, image_bytes, loopback_server
@@ -139,3 +140,17 @@ async def test_a_loopback_url_nobody_answers_is_image_download_failed(api: Api) 
         "accessible and points to a valid image.",
     }
     assert (await api.credits())["total"] == 1000
+
+
+async def test_a_previous_output_of_this_sandbox_can_be_a_reference(api: Api) -> None:
+    """Read from the sandbox's own files: in-process there is no server to fetch from."""
+    api.http.base_url = httpx.URL("http://127.0.0.1")  # as imagegen.testing serves it
+    first = await api.created_id(prompt="x sandbox:duration=1")
+    api.clock.advance(1)
+    (url,) = (await api.get(first))["outputImages"]
+    assert url.startswith("http://127.0.0.1/files/")
+    second = await api.created_id(images_url=[url])
+    assert (await api.get(second))["imageInput"] == [f"inputs/{second}/0.png"]
+    missing = await api.create(images_url=[url.replace("/0.png", "/3.png")])
+    assert missing.status_code == 400
+    assert missing.json() == {"status": "failed", "message": "IMAGE_INACCESSIBLE"}

@@ -201,7 +201,12 @@ async def create_image(request: Request) -> Response:
     except TriggerError as exc:
         raise ErrorAnswer.of("VALIDATION_ERROR", message=str(exc)) from None
     _triggered(triggers)
-    images, inaccessible = await check_references(body.images_url, body.images_base64)
+    images, inaccessible = await check_references(
+        body.images_url,
+        body.images_base64,
+        origin=_origin(request),
+        output_file=control.output_file,
+    )
     params = CreateParams(
         prompt=body.prompt,
         resolution=body.resolution,

@@ -7,6 +7,8 @@ URLs (decided here; the docs name the codes, not when each applies):
   timeout and no redirects: no connection or no answer gives 400 IMAGE_DOWNLOAD_FAILED; an
   answer that is not 2xx gives 400 `{"status": "failed", "message": "IMAGE_INACCESSIBLE"}`;
   bytes that are not JPEG, PNG or WEBP give 400 `{"status": "failed", "message": "INVALID_IMAGE"}`;
+- a URL of the sandbox's own output files (same origin as the request, `/files/...`) is read
+  directly, so a previous output can be a reference in-process too (no server to fetch from);
 - any other URL is never contacted: the create is accepted, and the generation fails a few
   seconds later with failureReason IMAGE_INACCESSIBLE (refunded; the webhook says so), as the
   real service reports a URL it cannot reach once it tries.
@@ -14,9 +16,13 @@ URLs (decided here; the docs name the codes, not when each applies):
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+from pathlib import Path
 from typing import Final
 
 import httpx
+from starlette.concurrency import run_in_threadpool
 
 from ._bodies import ErrorAnswer
 from ._images import (
@@ -33,6 +39,10 @@ __all__ = ["check_references"]
 
 _FETCH_TIMEOUT: Final = 5.0
 _EXTENSIONS: Final = {"jpeg": "jpg", "png": "png", "webp": "webp"}
+_OWN_FILE: Final = re.compile(r"^/files/([^/?#]+)/([^/?#]+)$")
+
+OutputFile = Callable[[str, str], "Path | None"]
+"""(generation id, file name) -> the output's file, or None: `SandboxControl.output_file`."""
 
 
 def _megabytes(size: int) -> str:
@@ -80,8 +90,20 @@ async def _fetch(url: str) -> bytes:
         raise ErrorAnswer.of("IMAGE_DOWNLOAD_FAILED") from None
 
 
+async def _read_own(path: str, output_file: OutputFile) -> bytes:
+    match = _OWN_FILE.match(path)
+    found = await run_in_threadpool(output_file, *match.groups()) if match else None
+    if found is None:
+        raise ErrorAnswer.of("IMAGE_INACCESSIBLE", "status")
+    return await run_in_threadpool(found.read_bytes)
+
+
 async def check_references(
-    images_url: list[str], images_base64: list[str]
+    images_url: list[str],
+    images_base64: list[str],
+    *,
+    origin: str = "",
+    output_file: OutputFile | None = None,
 ) -> tuple[list[tuple[str, bytes | None]], bool]:
     """Each reference image as (file extension, bytes, or None for a URL not fetched), and
     whether any URL is one the sandbox may not fetch; ErrorAnswer with the documented answer."""
@@ -102,11 +124,14 @@ async def check_references(
     inaccessible = False
     total = 0
     for index, url in enumerate(images_url, start=1):
-        if not is_loopback_url(url):
+        if output_file is not None and origin and url.startswith(origin + "/files/"):
+            data = await _read_own(url[len(origin) :], output_file)
+        elif is_loopback_url(url):
+            data = await _fetch(url)
+        else:
             inaccessible = True
             images.append(("", None))
             continue
-        data = await _fetch(url)
         if len(data) > MAX_IMAGE_BYTES:
             raise _too_big(index, len(data))
         total += len(data)

@@ -13,6 +13,13 @@ Needs the `sandbox` extra (starlette, uvicorn, pillow). `import imagegen` never 
 See docs/sandbox.md.
 """
 
+try:
+    import starlette  # noqa: F401 - checked first, for a clear message
+except ImportError as exc:  # pragma: no cover - depends on what is installed
+    raise ImportError(
+        'imagegen.sandbox needs the "sandbox" extra: pip install "imagegen[sandbox]"'
+    ) from exc
+
 from ._app import create_app
 from ._control import DEFAULT_API_KEY, DEFAULT_CREDITS, NewAccount, SandboxControl
 from ._faults import FAULT_KINDS, OPERATIONS, ConnectionDropped, FaultKind, FaultRule

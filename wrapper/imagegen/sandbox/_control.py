@@ -148,6 +148,7 @@ class SandboxControl:
             self._faults: list[FaultRule] = []
             self._counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
             self.webhooks.clear()
+            self._file_locks.clear()
             for child in Path(self._files.name).iterdir():
                 _remove_tree(child)
             self.default_account_id = self._new_account(

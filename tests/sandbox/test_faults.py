@@ -92,6 +92,18 @@ async def test_shapes(api: Api, shape: str, body: dict[str, object]) -> None:
     assert (response.status_code, response.json()) == (402, body)
 
 
+async def test_given_headers_win(api: Api) -> None:
+    api.control.add_fault(
+        "createImage",
+        "status",
+        code="RATE_LIMIT_ERROR",
+        headers={"x-ratelimit-reset": "1800000060"},
+    )
+    response = await api.create()
+    assert response.headers.get_list("x-ratelimit-reset") == ["1800000060"]
+    assert response.headers["retry-after"] == "1"
+
+
 async def test_latency_moves_the_sandbox_clock(api: Api) -> None:
     api.control.add_fault("getStatus", "latency", seconds=30)
     before = api.clock.monotonic()

@@ -150,9 +150,11 @@ def make_rule(
             payload = json.dumps(error_body("INTERNAL_SERVER_ERROR", _shape(shape))).encode()
         if status in (429, 503):
             wait = str(max(1, round(seconds or 1)))
-            rule_headers.setdefault("Retry-After", wait)
-            if status == 429:
-                rule_headers.setdefault("X-RateLimit-Reset", wait)
+            given = {name.lower() for name in rule_headers}
+            if "retry-after" not in given:
+                rule_headers["Retry-After"] = wait
+            if status == 429 and "x-ratelimit-reset" not in given:
+                rule_headers["X-RateLimit-Reset"] = wait
     elif kind == "html":
         status = status or 502
         content_type = "text/html"

@@ -22,18 +22,26 @@ the client retried away still counts.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from typing import Any
 
 import httpx
 
+from bench._guard import RunawayGuard
 from bench._report import Figure, run_alone
 
 COUNT = 30
 CREATES_PER_WINDOW = 10
 WINDOW = 60.0
 TARGET = 0.95
-BATCHES = {"2 s generations (rate-bound)": " sandbox:duration=2", "sandbox durations": ""}
+# name: (prompt suffix, whether the fraction has a target). The documented durations are the
+# target's case; 2 s generations make the rate window bind, to show the pacing causes no 429,
+# but their fraction is bound by polling (the first look comes at 5 s), so it has no target.
+BATCHES = {
+    "sandbox durations (60-120 s)": ("", True),
+    "2 s generations (rate window binds)": (" sandbox:duration=2", False),
+}
 
 
 def fastest_makespan(durations: Sequence[float]) -> float:
@@ -70,7 +78,8 @@ def measure(suffix: str) -> dict[str, Any]:
     prompts = [f"a lighthouse, study {index}{suffix}" for index in range(COUNT)]
     with Sandbox() as sandbox:
         wire = Wire(sandbox.clock)
-        client = sandbox.client(http_client=sandbox.http_client(event_hooks={"response": [wire]}))
+        hooks = {"request": [RunawayGuard(sandbox.clock)], "response": [wire]}
+        client = sandbox.client(http_client=sandbox.http_client(event_hooks=hooks))
         started = sandbox.clock.monotonic()
         results = client.generate_many(prompts)
         took = sandbox.clock.monotonic() - started
@@ -90,22 +99,45 @@ def measure(suffix: str) -> dict[str, Any]:
 
 
 def _generation_of(result: Any) -> Any:
-    return getattr(result, "generation", result)
+    """The generation of one `generate_many` result (a GenerationResult, or the error)."""
+    if isinstance(result, Exception):
+        raise RuntimeError(f"a generation of the batch failed: {result!r}") from result
+    return result.generation
 
 
 def run() -> list[Figure]:
     figures = []
-    for name, suffix in BATCHES.items():
-        result = measure(suffix)
+    for name, (suffix, fraction_targeted) in BATCHES.items():
+        title = f"generate_many, {COUNT} x {name}: throughput / bound"
+        target = f">= {TARGET}, 0 x 429" if fraction_targeted else "0 x 429 (fraction: -)"
+        try:
+            result = measure(suffix)
+        except Exception as error:
+            # One batch that cannot finish must not hide the other.
+            figures.append(
+                Figure(
+                    figure="4",
+                    name=title,
+                    measured=float("nan"),
+                    unit="fraction",
+                    target=target,
+                    passed=False,
+                    details={"error": f"{type(error).__name__}: {error}"},
+                    display=f"did not finish: {type(error).__name__}",
+                )
+            )
+            print(f"[bench] batch {name}: {type(error).__name__}: {error}", file=sys.stderr)
+            continue
         fraction, too_many = result["fraction"], result["responses_429"]
+        passed = too_many == 0 and (fraction >= TARGET or not fraction_targeted)
         figures.append(
             Figure(
                 figure="4",
-                name=f"generate_many, {COUNT} x {name}: throughput / bound",
+                name=title,
                 measured=fraction,
                 unit="fraction",
-                target=f">= {TARGET}, 0 x 429",
-                passed=fraction >= TARGET and too_many == 0,
+                target=target,
+                passed=passed,
                 details=result,
                 display=(
                     f"{fraction:.3f} ({result['bound_s']:.0f} s / {result['took_s']:.0f} s), "

@@ -21,6 +21,7 @@ from typing import Any
 
 import httpx
 
+from bench._guard import RunawayGuard
 from bench._report import Figure, median, run_alone
 
 DURATIONS = (15.0, 60.0, 180.0)
@@ -62,7 +63,8 @@ def measure(
     for _ in range(runs):
         counter = RequestCounter()
         with Sandbox() as sandbox:
-            http = sandbox.http_client(event_hooks={"request": [counter]})
+            hooks = {"request": [counter, RunawayGuard(sandbox.clock)]}
+            http = sandbox.http_client(event_hooks=hooks)
             client = sandbox.client(http_client=http)
             created_at = sandbox.clock.monotonic()
             created = client.images.create(f"a red fox sandbox:duration={duration:g}")

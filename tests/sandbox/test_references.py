@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import http.server
 import socket
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 
 import httpx
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from imagegen.sandbox import DEFAULT_API_KEY
 
 from ._support import Api, answer, b64, image_bytes, loopback_server
 
@@ -154,3 +157,54 @@ async def test_a_previous_output_of_this_sandbox_can_be_a_reference(api: Api) ->
     missing = await api.create(images_url=[url.replace("/0.png", "/3.png")])
     assert missing.status_code == 400
     assert missing.json() == {"status": "failed", "message": "IMAGE_INACCESSIBLE"}
+
+
+def _png_claiming(width: int, height: int) -> bytes:
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        checksum = struct.pack(">I", zlib.crc32(kind + data))
+        return struct.pack(">I", len(data)) + kind + data + checksum
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IEND", b"")
+
+
+async def test_a_decompression_bomb_header_is_invalid_image(api: Api) -> None:
+    response = await api.create(images_base64=[b64(_png_claiming(200_000, 200_000))])
+    assert response.status_code == 400
+    assert response.json() == INVALID_IMAGE
+
+
+_MAGIC = [b"", b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"RIFF\x00\x00\x00\x00WEBP", b"GIF89a"]
+
+
+@pytest.fixture(scope="module")
+def sync_http() -> Iterator[httpx.Client]:
+    from imagegen import VirtualClock
+    from imagegen.sandbox import SandboxTransport, create_app
+
+    app = create_app(clock=VirtualClock())
+    control = app.state.sandbox
+    control.set_limits(control.default_account_id, creates_per_minute=None, max_concurrent=None)
+    control.add_credits(control.default_account_id, 10**6)
+    with httpx.Client(
+        transport=SandboxTransport(app, raise_app_exceptions=True), base_url="http://127.0.0.1"
+    ) as http:
+        yield http
+    control.close()
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=list(HealthCheck))
+@given(magic=st.sampled_from(_MAGIC), tail=st.binary(min_size=1, max_size=300))
+def test_no_bytes_make_it_fail(sync_http: httpx.Client, magic: bytes, tail: bytes) -> None:
+    response = sync_http.post(
+        "/v1/images",
+        json={"prompt": "a fox", "images_base64": [b64(magic + tail)]},
+        headers={"X-API-Key": DEFAULT_API_KEY},
+    )
+    if response.status_code == 201:  # only a real image gets through
+        assert magic in _MAGIC[1:4]
+    else:
+        assert (response.status_code, response.json()) == (400, INVALID_IMAGE)

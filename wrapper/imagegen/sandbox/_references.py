@@ -86,7 +86,7 @@ async def _fetch(url: str) -> bytes:
                 if len(data) > MAX_IMAGE_BYTES:
                     break
             return bytes(data)
-    except httpx.HTTPError:
+    except (httpx.HTTPError, httpx.InvalidURL, ValueError):
         raise ErrorAnswer.of("IMAGE_DOWNLOAD_FAILED") from None
 
 

@@ -137,7 +137,7 @@ class WebhookDispatcher:
                     headers={"User-Agent": "imagegen-sandbox-webhooks"},
                 )
             status = response.status_code
-        except httpx.HTTPError as exc:
+        except Exception as exc:  # a failed attempt, whatever failed: recorded, retried
             error = f"{type(exc).__name__}: {exc}"
         delivered = status is not None and 200 <= status < 300
         self._record(item.generation_id, item.url, item.payload, item.attempt, status, error)

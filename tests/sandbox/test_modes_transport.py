@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import socket
+import threading
 from collections.abc import MutableMapping
 from typing import Any
 
@@ -16,12 +17,14 @@ from imagegen.sandbox._server import ScaledClock, is_loopback_host, running_serv
 from imagegen.sandbox._transport import AsyncSandboxTransport, SandboxTransport
 
 Scope = MutableMapping[str, Any]
+DISCONNECTS_SEEN = threading.Event()
 
 
 async def tiny_app(scope: Scope, receive: Any, send: Any) -> None:
     """Echo app: `/echo` streams three chunks then the request body; `/boom` raises before
     answering; `/drop` drops before answering; `/drop-mid` drops after the first chunk;
-    `/silent` returns without answering; `/scope` answers with what it was given."""
+    `/silent` returns without answering; `/scope` answers with what it was given;
+    `/until-disconnect` sends one chunk, then waits for the client to go away."""
     if scope["type"] == "lifespan":
         while (await receive())["type"] != "lifespan.shutdown":
             await send({"type": "lifespan.startup.complete"})
@@ -34,6 +37,12 @@ async def tiny_app(scope: Scope, receive: Any, send: Any) -> None:
     if path == "/drop":
         raise ConnectionDropped()
     if path == "/silent":
+        return
+    if path == "/until-disconnect":
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"first", "more_body": True})
+        if (await receive())["type"] == "http.disconnect":
+            DISCONNECTS_SEEN.set()
         return
     headers = [(b"content-type", b"application/octet-stream")]
     await send({"type": "http.response.start", "status": 200, "headers": headers})
@@ -87,6 +96,16 @@ def test_sync_transport_builds_the_scope_from_the_request(sync_http: httpx.Clien
 def test_sync_transport_streams_the_body_chunk_by_chunk(sync_http: httpx.Client) -> None:
     with sync_http.stream("POST", "/echo", content=b"end") as response:
         assert list(response.iter_raw()) == [b"chunk0,", b"chunk1,", b"chunk2,", b"end"]
+
+
+def test_sync_transport_tells_the_app_when_the_client_stops_reading(
+    sync_http: httpx.Client,
+) -> None:
+    DISCONNECTS_SEEN.clear()
+    with sync_http.stream("GET", "/until-disconnect") as response:
+        assert next(response.iter_raw()) == b"first"
+    # The app is waiting in receive(); closing the response wakes it (a bounded real wait).
+    assert DISCONNECTS_SEEN.wait(timeout=5)
 
 
 async def test_async_transport_passes_request_and_answer_through(

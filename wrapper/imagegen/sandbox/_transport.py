@@ -143,11 +143,11 @@ class _Exchange:
         # ("start", (status, headers)) | ("body", bytes) | ("end", None) | ("dropped", None)
         # | ("failed", exception)
         self.messages: queue.Queue[tuple[str, Any]] = queue.Queue()
-        self._disconnected: asyncio.Event | None = None
+        # Made here, set from the loop thread only: an asyncio.Event binds to no loop until used.
+        self._disconnected = asyncio.Event()
         self._started = False
 
     async def run(self, app: ASGIApp, scope: dict[str, Any], body: bytes) -> None:
-        self._disconnected = asyncio.Event()
         request_sent = False
 
         async def receive() -> Message:
@@ -155,7 +155,6 @@ class _Exchange:
             if not request_sent:
                 request_sent = True
                 return {"type": "http.request", "body": body, "more_body": False}
-            assert self._disconnected is not None
             await self._disconnected.wait()
             return {"type": "http.disconnect"}
 
@@ -180,14 +179,13 @@ class _Exchange:
                 raise
         else:
             # The end is the app returning, not its last body message: a fault raised after the
-            # last chunk must still break the connection, as it would on a socket.
+            # last chunk must still break the connection, and background tasks have run when the
+            # client sees the end (as with httpx.ASGITransport), so tests see settled state.
             self.messages.put(("end", None) if self._started else ("failed", None))
 
     def disconnect(self) -> None:
         """The client has stopped reading: the app's `receive()` now reports a disconnect."""
-        event = self._disconnected
-        if event is not None:
-            self._loop.call_soon(event.set)
+        self._loop.call_soon(self._disconnected.set)
 
 
 class _ResponseStream(httpx.SyncByteStream):

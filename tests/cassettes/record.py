@@ -39,10 +39,21 @@ class Result:
 
 
 class SandboxTarget:
-    """The sandbox, served on a free loopback port; reset before every scenario, so each
-    cassette is the same whatever order they are recorded in."""
+    """A new sandbox (seed 0, a virtual clock) served on a free loopback port for every
+    scenario: each cassette is the same whichever scenarios are recorded, in whatever order."""
 
     is_service = False
+
+    @contextmanager
+    def session(self) -> Iterator[SandboxSession]:
+        from imagegen.testing import Sandbox
+
+        with Sandbox(seed=0) as sandbox, sandbox.serve() as served:
+            yield SandboxSession(served)
+
+
+class SandboxSession:
+    """One scenario's sandbox."""
 
     def __init__(self, served: Any) -> None:
         from imagegen.sandbox import DEFAULT_API_KEY
@@ -56,9 +67,6 @@ class SandboxTarget:
     @property
     def control(self) -> Any:
         return self.served.control
-
-    def prepare(self) -> None:
-        self.control.reset(seed=0)
 
     def client(self, **options: Any) -> imagegen.Client:
         client: imagegen.Client = self.served.client(**options)
@@ -79,7 +87,12 @@ class ServiceTarget:
         self.api_key = api_key
         self.secrets = {api_key}
 
-    def prepare(self) -> None:
+    @contextmanager
+    def session(self) -> Iterator[ServiceTarget]:
+        self._settle()
+        yield self
+
+    def _settle(self) -> None:
         # One generation at a time is allowed: let earlier scenarios' generations finish.
         with self.client() as client:
             for generation in client.images.list(limit=20).generations:
@@ -107,30 +120,31 @@ def _target() -> Iterator[SandboxTarget | ServiceTarget]:
         return
     if base_url or api_key:
         raise SystemExit("set both IMAGEGEN_BASE_URL and IMAGEGEN_API_KEY, or neither")
-    from imagegen.testing import Sandbox
-
-    with Sandbox(seed=0) as sandbox, sandbox.serve() as served:
-        print(f"recording against the sandbox on {served.base_url}")
-        yield SandboxTarget(served)
+    print("recording against the sandbox, served on 127.0.0.1")
+    yield SandboxTarget()
 
 
 def record(scenario: Scenario, target: SandboxTarget | ServiceTarget) -> Result:
     if target.is_service and scenario.on_service is None:
         return Result(scenario.name, False, "cannot be provoked on a real service; kept as is")
-    target.prepare()
+    with target.session() as stage:
+        return _record_on(scenario, stage)
+
+
+def _record_on(scenario: Scenario, stage: SandboxSession | ServiceTarget) -> Result:
     options = dict(scenario.client_options)
-    if isinstance(target, SandboxTarget) and scenario.sandbox_setup is not None:
-        options.update(scenario.sandbox_setup(target))
-    secrets = target.secrets | {options.get("api_key") or ""}
+    if isinstance(stage, SandboxSession) and scenario.sandbox_setup is not None:
+        options.update(scenario.sandbox_setup(stage))
+    secrets = stage.secrets | {options.get("api_key") or ""}
     final = cassette_format.CASSETTE_DIR / f"{scenario.name}.{cassette_format.SERIALIZER}"
     partial = final.with_name(f".{final.name}.recording")
     partial.unlink(missing_ok=True)
 
     recorder = vcr.VCR()
     cassette_format.configure(recorder)
-    config = cassette_format.vcr_config("all", secrets, target.origins)
-    with target.client(**options) as client, recorder.use_cassette(str(partial), **config):
-        outcome = scenarios.play(scenario, client, target)
+    config = cassette_format.vcr_config("all", secrets, stage.origins)
+    with stage.client(**options) as client, recorder.use_cassette(str(partial), **config):
+        outcome = scenarios.play(scenario, client, stage)
     try:
         scenario.check(outcome)
     except AssertionError as failure:

@@ -29,6 +29,8 @@ UNKNOWN_GENERATION_ID = "00000000-0000-4000-8000-000000000000"
 # say INVALID_API_TOKEN). Scrubbed from the cassette like any key.
 UNKNOWN_API_KEY = "ig_test_0000000000000000000000000000nobody"
 UNREACHABLE_IMAGE = "https://images.imagegen.invalid/refs/missing.png"
+# Loopback, where the sandbox does fetch references, on a port nothing listens on (discard).
+UNDOWNLOADABLE_IMAGE = "https://127.0.0.1:9/refs/lighthouse.png"
 PUBLIC_REFERENCES = (
     "https://images.imagegen.invalid/refs/subject.png",
     "https://images.imagegen.invalid/refs/style-1.jpg",
@@ -208,6 +210,12 @@ def _account_without_credits(stage: SandboxStage) -> dict[str, Any]:
     return {"api_key": stage.control.add_account(credits=0).api_key}
 
 
+def _deleted_account(stage: SandboxStage) -> dict[str, Any]:
+    account = stage.control.add_account()
+    stage.control.delete_account(account.account_id)
+    return {"api_key": account.api_key}
+
+
 def _fault(operation: str, **rule: Any) -> Callable[[SandboxStage], dict[str, Any]]:
     def setup(stage: SandboxStage) -> dict[str, Any]:
         stage.control.add_fault(operation, "status", **rule)
@@ -345,6 +353,15 @@ SCENARIOS: tuple[Scenario, ...] = (
         client_options=_NO_RETRY,
     ),
     Scenario(
+        "error_400_image_download_failed",
+        "400 IMAGE_DOWNLOAD_FAILED: a reference URL that cannot be downloaded",
+        lambda client, stage: client.images.create("A variation", images=[UNDOWNLOADABLE_IMAGE]),
+        _api_error(imagegen.ImageInputError, 400, ErrorCode.IMAGE_DOWNLOAD_FAILED),
+        on_service="as is, if the service tries the URL before answering (it may instead "
+        "accept the create and fail the generation with IMAGE_INACCESSIBLE)",
+        client_options=_NO_RETRY,
+    ),
+    Scenario(
         "error_400_detail",
         '400 {"detail": "Cannot mix images_url and images_base64 ..."} (shape 3)',
         lambda client, stage: client.images.create("A lighthouse"),
@@ -399,6 +416,15 @@ SCENARIOS: tuple[Scenario, ...] = (
             ErrorCode.INVALID_GENERATION_ID,
         ),
         on_service="as is",
+        client_options=_NO_RETRY,
+    ),
+    Scenario(
+        "error_404_account_not_found",
+        "404 ACCOUNT_NOT_FOUND: getAccount with the key of a deleted account",
+        lambda client, stage: client.account(),
+        _api_error(imagegen.NotFoundError, 404, ErrorCode.ACCOUNT_NOT_FOUND),
+        on_service=None,  # needs the key of an account that no longer exists
+        sandbox_setup=_deleted_account,
         client_options=_NO_RETRY,
     ),
     Scenario(

@@ -141,10 +141,26 @@ def contract_sandbox() -> Iterator[Sandbox]:
     SANDBOX.close()
 
 
+@pytest.fixture(scope="module")
+def answers() -> Iterator[collections.Counter[tuple[str, int]]]:
+    """(operation, status) of every stateless call. Every operation that ran must have been
+    answered 2xx at least once: 401s and 404s are "accepted" by the checks, so a run whose auth
+    or base URL is wrong would otherwise pass. Except getImage: on a fresh sandbox no id exists;
+    `test_stateful` asserts its 200s, reached through the links."""
+    seen: collections.Counter[tuple[str, int]] = collections.Counter()
+    yield seen
+    operations = {operation for operation, _ in seen} - {"GET /images/{generationId}"}
+    succeeded = {operation for operation, status in seen if 200 <= status < 300}
+    assert operations == succeeded, f"never answered 2xx: {sorted(operations - succeeded)}"
+
+
 @schema.parametrize()
-def test_stateless(case: Any, contract_sandbox: Sandbox) -> None:
+def test_stateless(
+    case: Any, contract_sandbox: Sandbox, answers: collections.Counter[tuple[str, int]]
+) -> None:
     fresh_sandbox(contract_sandbox)
     response = case.call(**TRANSPORT)
+    answers[(case.operation.label, response.status_code)] += 1
     assert response.status_code < 500, response.text
     case.validate_response(response, transport_kwargs=TRANSPORT, **CHECK_OVERRIDES)
 

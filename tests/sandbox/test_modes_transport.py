@@ -98,6 +98,17 @@ def test_sync_transport_streams_the_body_chunk_by_chunk(sync_http: httpx.Client)
         assert list(response.iter_raw()) == [b"chunk0,", b"chunk1,", b"chunk2,", b"end"]
 
 
+def test_sync_transport_serves_threads_at_once(sync_http: httpx.Client) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    def echo(index: int) -> bytes:
+        return sync_http.post("/echo", content=b"%d" % index).content
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        bodies = list(pool.map(echo, range(32)))
+    assert bodies == [b"chunk0,chunk1,chunk2,%d" % index for index in range(32)]
+
+
 def test_sync_transport_tells_the_app_when_the_client_stops_reading(
     sync_http: httpx.Client,
 ) -> None:

@@ -141,26 +141,46 @@ def contract_sandbox() -> Iterator[Sandbox]:
     SANDBOX.close()
 
 
+class Answers:
+    """What the stateless run did, checked when it is over: 401s and 404s are "accepted" by
+    the checks, so a run whose auth or base URL is wrong, or whose phases were switched off,
+    would otherwise pass."""
+
+    def __init__(self) -> None:
+        self.statuses: collections.Counter[tuple[str, int]] = collections.Counter()
+        self.phases: collections.Counter[tuple[str, str]] = collections.Counter()
+
+    def record(self, case: Any, status: int) -> None:
+        self.statuses[(case.operation.label, status)] += 1
+        self.phases[(case.operation.label, case.meta.phase.name.value)] += 1
+
+    def check(self) -> None:
+        ran = {operation for operation, _ in self.statuses}
+        # getImage: on a fresh sandbox no id exists; test_stateful asserts its 200s (links).
+        expected = ran - {"GET /images/{generationId}"}
+        succeeded = {op for op, status in self.statuses if 200 <= status < 300}
+        assert expected <= succeeded, f"never answered 2xx: {sorted(expected - succeeded)}"
+        for operation in ran:
+            phases = {phase for op, phase in self.phases if op == operation}
+            assert {"coverage", "fuzzing"} <= phases, (operation, phases)
+            fuzzed = self.phases[(operation, "fuzzing")]
+            assert fuzzed >= 100, f"{operation}: {fuzzed} fuzzing examples"
+        if "POST /images" in ran:  # the only operation with request examples in the spec
+            assert self.phases[("POST /images", "examples")] >= 3
+
+
 @pytest.fixture(scope="module")
-def answers() -> Iterator[collections.Counter[tuple[str, int]]]:
-    """(operation, status) of every stateless call. Every operation that ran must have been
-    answered 2xx at least once: 401s and 404s are "accepted" by the checks, so a run whose auth
-    or base URL is wrong would otherwise pass. Except getImage: on a fresh sandbox no id exists;
-    `test_stateful` asserts its 200s, reached through the links."""
-    seen: collections.Counter[tuple[str, int]] = collections.Counter()
+def answers() -> Iterator[Answers]:
+    seen = Answers()
     yield seen
-    operations = {operation for operation, _ in seen} - {"GET /images/{generationId}"}
-    succeeded = {operation for operation, status in seen if 200 <= status < 300}
-    assert operations == succeeded, f"never answered 2xx: {sorted(operations - succeeded)}"
+    seen.check()
 
 
 @schema.parametrize()
-def test_stateless(
-    case: Any, contract_sandbox: Sandbox, answers: collections.Counter[tuple[str, int]]
-) -> None:
+def test_stateless(case: Any, contract_sandbox: Sandbox, answers: Answers) -> None:
     fresh_sandbox(contract_sandbox)
     response = case.call(**TRANSPORT)
-    answers[(case.operation.label, response.status_code)] += 1
+    answers.record(case, response.status_code)
     assert response.status_code < 500, response.text
     case.validate_response(response, transport_kwargs=TRANSPORT, **CHECK_OVERRIDES)
 

@@ -9,9 +9,11 @@ the very same files the same way.
   changed, not one long escaped string.
 - Secrets never reach the file: `Authorization` and `X-API-Key` are replaced in requests, and
   every secret the recorder knows of (the keys it used) is replaced wherever else it appears,
-  response headers and bodies included (vcrpy's `filter_headers` only covers request headers).
-- The sandbox listens on a free port, so its origin is rewritten to `CANONICAL_ORIGIN`
-  everywhere: re-recording the sandbox gives the same files when nothing changed.
+  response headers and bodies included (vcrpy's `filter_headers` only covers request headers);
+  so are the signatures of pre-signed URLs.
+- Other texts are replaced as the recorder asks: the sandbox's free port becomes the one of
+  `CANONICAL_ORIGIN` everywhere (re-recording the sandbox gives the same files when nothing
+  changed); a real account's email, name and picture URL become placeholders.
 - `date` headers are dropped: they change on every recording and nothing reads them.
 """
 
@@ -40,6 +42,13 @@ VOLATILE_HEADERS = ("date",)
 # shows is not a key and is left alone.
 KEY_PATTERN = re.compile(r"ig_[a-z]+_[A-Za-z0-9]{16,}")
 BEARER_PATTERN = re.compile(r"Bearer\s+(?!REDACTED\b)\S+", re.IGNORECASE)
+# The signature of a pre-signed URL (an output image on a real service's storage) is a
+# credential for as long as it lives.
+SIGNED_URL_PARAMETER = re.compile(
+    r"([?&](?:X-Amz-Signature|X-Amz-Credential|X-Amz-Security-Token|X-Goog-Signature|"
+    r"X-Goog-Credential|Signature|sig|token|access_token)=)[^&\"\s]+",
+    re.IGNORECASE,
+)
 
 # How a JSON body may have been written; the first that reproduces the bytes is stored.
 _JSON_FORMATS: dict[str, Callable[[Any], str]] = {
@@ -132,28 +141,29 @@ def cassette_files() -> list[Path]:
 # --- Scrubbing ---------------------------------------------------------------------------------
 
 
-def _scrub_text(text: str, secrets: Iterable[str], origins: Mapping[str, str]) -> str:
+def _scrub_text(text: str, secrets: Iterable[str], replacements: Mapping[str, str]) -> str:
     for secret in sorted(secrets, key=len, reverse=True):
         text = text.replace(secret, REDACTED)
-    for origin, canonical in origins.items():
-        text = text.replace(origin, canonical)
-    return text
+    for found, replacement in replacements.items():
+        text = text.replace(found, replacement)
+    return SIGNED_URL_PARAMETER.sub(rf"\1{REDACTED}", text)
 
 
-def _scrub_bytes(data: bytes, secrets: Iterable[str], origins: Mapping[str, str]) -> bytes:
+def _scrub_bytes(data: bytes, secrets: Iterable[str], replacements: Mapping[str, str]) -> bytes:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         return data  # binary: an image holds no key
-    return _scrub_text(text, secrets, origins).encode()
+    return _scrub_text(text, secrets, replacements).encode()
 
 
 def make_hooks(
-    secrets: Iterable[str] = (), origins: Mapping[str, str] | None = None
+    secrets: Iterable[str] = (), replacements: Mapping[str, str] | None = None
 ) -> tuple[Callable[[Any], Any], Callable[[dict[str, Any]], dict[str, Any]]]:
-    """vcrpy's (before_record_request, before_record_response): secrets out, origins mapped."""
+    """vcrpy's (before_record_request, before_record_response): secrets out, and each text of
+    `replacements` (the sandbox's port, a real account's personal details) replaced."""
     secrets = tuple(s for s in secrets if s)
-    origins = dict(origins or {})
+    replacements = dict(replacements or {})
 
     def before_record_request(request: Any) -> Any:
         for name in list(request.headers):
@@ -163,13 +173,13 @@ def make_hooks(
                     f"Bearer {REDACTED}" if value.lower().startswith("bearer") else REDACTED
                 )
             else:
-                request.headers[name] = _scrub_text(request.headers[name], secrets, origins)
-        request.uri = _scrub_text(request.uri, secrets, origins)
+                request.headers[name] = _scrub_text(request.headers[name], secrets, replacements)
+        request.uri = _scrub_text(request.uri, secrets, replacements)
         if request.body:
             request.body = _scrub_bytes(
                 request.body if isinstance(request.body, bytes) else request.body.encode(),
                 secrets,
-                origins,
+                replacements,
             )
         return request
 
@@ -181,11 +191,11 @@ def make_hooks(
             if name.lower() in SECRET_HEADERS:
                 headers[name] = [REDACTED for _ in values]
             else:
-                headers[name] = [_scrub_text(v, secrets, origins) for v in values]
+                headers[name] = [_scrub_text(v, secrets, replacements) for v in values]
         body = response["body"].get("string") or b""
         if isinstance(body, str):
             body = body.encode()
-        scrubbed = _scrub_bytes(body, secrets, origins)
+        scrubbed = _scrub_bytes(body, secrets, replacements)
         if scrubbed != body:
             # Keep the stored length honest once the body changed.
             for name in list(headers):
@@ -221,10 +231,10 @@ MATCH_ON = ("method", "scheme", "host", "port", "path", "query", "json_body")
 
 
 def vcr_config(
-    record_mode: str, secrets: Iterable[str] = (), origins: Mapping[str, str] | None = None
+    record_mode: str, secrets: Iterable[str] = (), replacements: Mapping[str, str] | None = None
 ) -> dict[str, Any]:
     """The `use_cassette` arguments, for recording and for replay alike."""
-    before_request, before_response = make_hooks(secrets, origins)
+    before_request, before_response = make_hooks(secrets, replacements)
     return {
         "serializer": SERIALIZER,
         "record_mode": record_mode,

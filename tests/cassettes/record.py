@@ -21,6 +21,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -61,7 +62,7 @@ class SandboxSession:
         self.served = served
         # The free port it got, wherever it shows (URLs, the Host header, output URLs).
         netloc = urlsplit(served.base_url).netloc
-        self.origins = {netloc: urlsplit(cassette_format.CANONICAL_ORIGIN).netloc}
+        self.replacements = {netloc: urlsplit(cassette_format.CANONICAL_ORIGIN).netloc}
         self.secrets = {DEFAULT_API_KEY}
 
     @property
@@ -80,12 +81,20 @@ class ServiceTarget:
     """A real service: nothing can be steered, time is real."""
 
     is_service = True
-    origins: dict[str, str] = {}  # noqa: RUF012 - read only
 
     def __init__(self, base_url: str, api_key: str) -> None:
         self.base_url = base_url
         self.api_key = api_key
         self.secrets = {api_key}
+        # Personal details do not belong in a repository; placeholders of the same formats.
+        with self.client() as client:
+            account = client.account()
+        personal = {
+            account.email: "account@example.com",
+            account.picture_url: "https://example.com/avatar.png",
+            account.name: "Account Name",
+        }
+        self.replacements = {text: stand_in for text, stand_in in personal.items() if text}
 
     @contextmanager
     def session(self) -> Iterator[ServiceTarget]:
@@ -124,25 +133,31 @@ def _target() -> Iterator[SandboxTarget | ServiceTarget]:
     yield SandboxTarget()
 
 
-def record(scenario: Scenario, target: SandboxTarget | ServiceTarget) -> Result:
+def record(
+    scenario: Scenario,
+    target: SandboxTarget | ServiceTarget,
+    directory: Path = cassette_format.CASSETTE_DIR,
+) -> Result:
     if target.is_service and scenario.on_service is None:
-        return Result(scenario.name, False, "cannot be provoked on a real service; kept as is")
+        return Result(scenario.name, False, f"not run: {scenario.not_on_service}; kept as is")
     with target.session() as stage:
-        return _record_on(scenario, stage)
+        return _record_on(scenario, stage, directory)
 
 
-def _record_on(scenario: Scenario, stage: SandboxSession | ServiceTarget) -> Result:
+def _record_on(
+    scenario: Scenario, stage: SandboxSession | ServiceTarget, directory: Path
+) -> Result:
     options = dict(scenario.client_options)
     if isinstance(stage, SandboxSession) and scenario.sandbox_setup is not None:
         options.update(scenario.sandbox_setup(stage))
     secrets = stage.secrets | {options.get("api_key") or ""}
-    final = cassette_format.CASSETTE_DIR / f"{scenario.name}.{cassette_format.SERIALIZER}"
+    final = directory / f"{scenario.name}.{cassette_format.SERIALIZER}"
     partial = final.with_name(f".{final.name}.recording")
     partial.unlink(missing_ok=True)
 
     recorder = vcr.VCR()
     cassette_format.configure(recorder)
-    config = cassette_format.vcr_config("all", secrets, stage.origins)
+    config = cassette_format.vcr_config("all", secrets, stage.replacements)
     with stage.client(**options) as client, recorder.use_cassette(str(partial), **config):
         outcome = scenarios.play(scenario, client, stage)
     try:
@@ -163,18 +178,25 @@ def _record_on(scenario: Scenario, stage: SandboxSession | ServiceTarget) -> Res
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.cassettes.record")
     parser.add_argument("scenario", nargs="*", help="only these (default: all)")
-    names = parser.parse_args(argv).scenario or list(scenarios.BY_NAME)
+    parser.add_argument(
+        "--cassette-dir",
+        type=Path,
+        default=cassette_format.CASSETTE_DIR,
+        help="where to write (default: cassettes/; another folder for a trial run)",
+    )
+    args = parser.parse_args(argv)
+    names = args.scenario or list(scenarios.BY_NAME)
     unknown = sorted(set(names) - set(scenarios.BY_NAME))
     if unknown:
         parser.error(f"unknown scenarios: {', '.join(unknown)}")
-    cassette_format.CASSETTE_DIR.mkdir(exist_ok=True)
+    args.cassette_dir.mkdir(parents=True, exist_ok=True)
     with _target() as target:
-        results = [record(scenarios.BY_NAME[name], target) for name in names]
+        results = [record(scenarios.BY_NAME[name], target, args.cassette_dir) for name in names]
         for result in results:
             mark = "recorded" if result.recorded else "NOT RECORDED"
             print(f"  {mark:<13} {result.scenario}: {result.note}")
-            if not result.recorded and target.is_service:
-                how = scenarios.BY_NAME[result.scenario].on_service or "only the sandbox can"
+            how = scenarios.BY_NAME[result.scenario].on_service
+            if not result.recorded and target.is_service and how:
                 print(f"  {'':<13} on a real service: {how}")
         missed = [r.scenario for r in results if not r.recorded]
         print(f"{len(results) - len(missed)} of {len(results)} scenarios recorded")

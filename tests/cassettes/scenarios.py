@@ -62,6 +62,7 @@ class Scenario:
     run: Callable[[imagegen.Client, Stage], Any]
     check: Callable[[Any], None]
     on_service: str | None
+    not_on_service: str = ""  # why, when on_service is None
     sandbox_setup: Callable[[SandboxStage], dict[str, Any]] | None = None
     client_options: dict[str, Any] = field(default_factory=dict)
 
@@ -341,7 +342,8 @@ SCENARIOS: tuple[Scenario, ...] = (
         "400 NSFW_CONTENT_DETECTED (shape 1)",
         lambda client, stage: client.images.create("sandbox:nsfw A figure study"),
         _api_error(imagegen.ContentPolicyError, 400, ErrorCode.NSFW_CONTENT_DETECTED),
-        on_service=None,  # not provoked on purpose on a real service
+        on_service=None,
+        not_on_service="NSFW content is not sent to a real service on purpose",
         client_options=_NO_RETRY,
     ),
     Scenario(
@@ -366,7 +368,8 @@ SCENARIOS: tuple[Scenario, ...] = (
         '400 {"detail": "Cannot mix images_url and images_base64 ..."} (shape 3)',
         lambda client, stage: client.images.create("A lighthouse"),
         _api_error(imagegen.ValidationError, 400, ErrorCode.VALIDATION_ERROR),
-        on_service=None,  # the client refuses the mix before sending
+        on_service=None,
+        not_on_service="the client refuses to mix URLs and local images before sending",
         sandbox_setup=_fault(
             "createImage",
             status=400,
@@ -392,7 +395,8 @@ SCENARIOS: tuple[Scenario, ...] = (
         "402 INSUFFICIENT_CREDITS (shape 1) from an account with no credits",
         lambda client, stage: client.images.create("A lighthouse", resolution="2k"),
         _api_error(imagegen.InsufficientCreditsError, 402, ErrorCode.INSUFFICIENT_CREDITS),
-        on_service=None,  # needs a key of an account with no credits
+        on_service=None,
+        not_on_service="needs the key of an account with no credits",
         sandbox_setup=_account_without_credits,
         client_options=_NO_RETRY,
     ),
@@ -402,6 +406,7 @@ SCENARIOS: tuple[Scenario, ...] = (
         lambda client, stage: client.images.create("A lighthouse"),
         _api_error(imagegen.InsufficientCreditsError, 402, ErrorCode.INSUFFICIENT_CREDITS),
         on_service=None,
+        not_on_service="a service answers in the shape it answers in; only the sandbox can be told",
         sandbox_setup=_fault("createImage", code="INSUFFICIENT_CREDITS", shape="message"),
         client_options=_NO_RETRY,
     ),
@@ -423,7 +428,8 @@ SCENARIOS: tuple[Scenario, ...] = (
         "404 ACCOUNT_NOT_FOUND: getAccount with the key of a deleted account",
         lambda client, stage: client.account(),
         _api_error(imagegen.NotFoundError, 404, ErrorCode.ACCOUNT_NOT_FOUND),
-        on_service=None,  # needs the key of an account that no longer exists
+        on_service=None,
+        not_on_service="needs the key of an account that no longer exists",
         sandbox_setup=_deleted_account,
         client_options=_NO_RETRY,
     ),
@@ -433,6 +439,7 @@ SCENARIOS: tuple[Scenario, ...] = (
         lambda client, stage: client.images.get(UNKNOWN_GENERATION_ID),
         _api_error(imagegen.NotFoundError, 404, ErrorCode.GENERATION_NOT_FOUND),
         on_service=None,
+        not_on_service="a service answers in the shape it answers in; only the sandbox can be told",
         sandbox_setup=_fault("getImage", code="GENERATION_NOT_FOUND", shape="detail"),
         client_options=_NO_RETRY,
     ),
@@ -441,7 +448,8 @@ SCENARIOS: tuple[Scenario, ...] = (
         '422 {"detail": "Validation error: prompt is required"}',
         lambda client, stage: client.images.create("A lighthouse"),
         _api_error(imagegen.ValidationError, 422, ErrorCode.VALIDATION_ERROR),
-        on_service=None,  # the client refuses an empty prompt before sending
+        on_service=None,
+        not_on_service="the client refuses an empty prompt before sending",
         sandbox_setup=_fault(
             "createImage", status=422, body={"detail": "Validation error: prompt is required"}
         ),
@@ -465,7 +473,8 @@ SCENARIOS: tuple[Scenario, ...] = (
         "429 RATE_LIMIT_ERROR: over the creates allowed per minute",
         _two_creates("A lighthouse"),
         _api_error(imagegen.RateLimitError, 429, ErrorCode.RATE_LIMIT_ERROR, retry_after=True),
-        on_service=None,  # 11 creates in a minute: the concurrency limit answers first
+        on_service=None,
+        not_on_service="11 creates in a minute: the concurrency limit (1) answers first",
         sandbox_setup=_one_create_per_minute,
         client_options=_NO_RETRY_NO_PACING,
     ),
@@ -475,6 +484,7 @@ SCENARIOS: tuple[Scenario, ...] = (
         lambda client, stage: client.images.list(),
         _api_error(imagegen.ServerError, 500, ErrorCode.INTERNAL_SERVER_ERROR),
         on_service=None,
+        not_on_service="a server error cannot be caused on purpose",
         sandbox_setup=_fault("listImages", code="INTERNAL_SERVER_ERROR"),
         client_options=_NO_RETRY,
     ),
@@ -484,6 +494,7 @@ SCENARIOS: tuple[Scenario, ...] = (
         lambda client, stage: client.account(),
         _api_error(imagegen.ServiceUnavailableError, 503, "SERVICE_UNAVAILABLE"),
         on_service=None,
+        not_on_service="an outage cannot be caused on purpose",
         sandbox_setup=_fault("getAccount", status=503),
         client_options=_NO_RETRY,
     ),
@@ -494,6 +505,7 @@ SCENARIOS: tuple[Scenario, ...] = (
         lambda client, stage: client.status(),
         _check_status,
         on_service=None,
+        not_on_service="an outage cannot be caused on purpose",
         sandbox_setup=_fault("getStatus", status=503),
     ),
     Scenario(
@@ -502,6 +514,7 @@ SCENARIOS: tuple[Scenario, ...] = (
         lambda client, stage: client.images.create("A lighthouse"),
         _created(1),
         on_service=None,
+        not_on_service="a server error cannot be caused on purpose",
         sandbox_setup=_fault("createImage", code="GENERATION_START_FAILED"),
     ),
 )

@@ -244,3 +244,19 @@ def test_an_unplayed_interaction_is_noticed() -> None:
             http.get(request.uri, headers={"Authorization": "Bearer x"})
         assert not cassette.all_played
         assert cassette.play_counts[0] == 1
+
+
+def test_signed_url_signatures_are_scrubbed() -> None:
+    _, before_response = cassette_format.make_hooks()
+    url = (
+        "https://bucket.s3.amazonaws.com/outputs/0.png?X-Amz-Credential=AKIAEXAMPLE"
+        "&X-Amz-Signature=abcdef0123&X-Amz-Expires=3600"
+    )
+    body = json.dumps({"outputImages": [url]}).encode()
+    response = before_response(
+        {"status": {"code": 200, "message": "OK"}, "headers": {}, "body": {"string": body}}
+    )
+    scrubbed = json.loads(response["body"]["string"])["outputImages"][0]
+    assert "abcdef0123" not in scrubbed
+    assert "AKIAEXAMPLE" not in scrubbed
+    assert "X-Amz-Expires=3600" in scrubbed

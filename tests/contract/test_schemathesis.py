@@ -33,7 +33,6 @@ from typing import Any
 import hypothesis
 import pytest
 import schemathesis
-import yaml
 from imagegen.testing import Sandbox
 from schemathesis.config import SchemathesisConfig
 from schemathesis.python.asgi import get_client
@@ -48,34 +47,11 @@ IMAGE_CODES = frozenset(
 )
 
 
-def spec_with_pending_fixes() -> dict[str, Any]:
-    """The spec, with the changes proposed to the spec's owner applied if it lacks them.
-
-    Each is a no-op once the spec has it (then delete it here). They make the schema say what
-    the spec's own descriptions and the docs say, so schemathesis stops calling documented
-    rejections "valid data rejected":
-    - CreateImageRequest: never both image fields with items ("Cannot mix ..."; with it, "at
-      most 10 together" follows from maxItems 10 each);
-    - prompt: not blank ("required and not blank"), as `pattern: "\\S"`.
-    """
-    raw: dict[str, Any] = yaml.safe_load(SPEC.read_text(encoding="utf-8"))
-    request = raw["components"]["schemas"]["CreateImageRequest"]
-    request.setdefault(
-        "not",
-        {
-            "required": ["images_url", "images_base64"],
-            "properties": {"images_url": {"minItems": 1}, "images_base64": {"minItems": 1}},
-        },
-    )
-    request["properties"]["prompt"].setdefault("pattern", "\\S")
-    return raw
-
-
 def load_schema(sandbox: Sandbox) -> Any:
     with pytest.MonkeyPatch.context() as env:
         env.setenv("IMAGEGEN_SANDBOX_API_KEY", sandbox.api_key)
         config = SchemathesisConfig.from_path(CONFIG)
-    loaded = schemathesis.openapi.from_dict(spec_with_pending_fixes(), config=config)
+    loaded = schemathesis.openapi.from_path(SPEC, config=config)
     loaded.app = sandbox.app
     # Without it, requests go to the spec's placeholder server path.
     loaded.config.update(base_url=BASE_URL)

@@ -23,7 +23,7 @@ class CreateImageRequest:
     """
 
     prompt: str
-    """ What to generate; required and not blank. """
+    """ What to generate; required and not blank (at least one non-space character). """
     images_url: list[str] | Unset = UNSET
     """ Reference images by HTTPS URL. """
     images_base64: list[str] | Unset = UNSET

@@ -6,6 +6,8 @@ own cost: its modules, the generated client's, and the library code they call (a
 uuid, ...), each named by file, line and function so its owner sees it. Only functions the
 wrapper call runs more often than the raw call are listed (the rest differ by noise only).
 Socket reads and writes are left out: their time is the server's and the network's.
+cProfile charges a fixed cost to every call, so functions called many times (genexprs, small
+helpers) look bigger than they are: read the list as where to look, not as exact shares.
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 """`python -m bench`: every figure, one table, bench/results/latest.json.
 
-`python -m bench overhead polling` runs only the named figures.
+`python -m bench overhead polling` runs only the named figures; `--markdown` also prints the
+table as Markdown, as docs/bench.md shows it.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import sys
 import time
 import traceback
 
-from bench._report import RESULTS_DIR, Figure, print_table, write_results
+from bench._report import RESULTS_DIR, Figure, markdown_table, print_table, write_results
 
 # In the order of the table. Each module has `run() -> list[Figure]` and runs alone as a script.
 FIGURES = {
@@ -51,6 +52,9 @@ def run_figure(module_name: str) -> list[Figure]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("figures", nargs="*", help=f"some of: {', '.join(FIGURES)} (default: all)")
+    parser.add_argument(
+        "--markdown", action="store_true", help="also print the table as Markdown (for docs)"
+    )
     args = parser.parse_args(argv)
     unknown = sorted(set(args.figures) - set(FIGURES))
     if unknown:
@@ -59,6 +63,9 @@ def main(argv: list[str] | None = None) -> int:
     figures = [figure for name in names for figure in run_figure(name)]
     print()
     print_table(figures)
+    if args.markdown:
+        print()
+        print(markdown_table(figures))
     path = RESULTS_DIR / "latest.json"
     write_results(figures, path)
     print(f"\nwritten: {path}")

@@ -93,11 +93,7 @@ def extra_cost(wrapper: dict[str, Any], raw: dict[str, Any], top: int = 15) -> d
 
 
 def print_extra(title: str, extra: dict[str, Any]) -> None:
-    print(
-        f"\n{title}: client-side time per call under cProfile (socket waits left out): "
-        f"{extra['client_us_wrapper']:.0f} us vs raw {extra['client_us_raw']:.0f} us "
-        f"(+{extra['client_us_extra']:.0f} us); the functions that add the most:"
-    )
+    print(f"\n{title}: the functions that add the most, per call, under cProfile:")
     for entry in extra["top"]:
         print(
             f"  {entry['extra_own_us']:+7.1f} us own ({entry['cumulative_us']:7.1f} us cum, "

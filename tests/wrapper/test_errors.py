@@ -373,6 +373,8 @@ def test_a_framework_style_detail_list_is_a_validation_error() -> None:
         (200, b'{"success": true, "message": "ok", "data": {"accountId": 7, "apiKeyId": 8}}', ""),
         (200, b"\xff\xfe\x00garbage", "not JSON"),
         (200, b"[" * 100_000 + b"]" * 100_000, "not JSON"),
+        (200, b'{"success": true, "message": "ok", "data": {"accountId": NaN}}', "not JSON"),
+        (200, b'{"success": true, "message": "ok", "data": {"accountId": -Infinity}}', "not JSON"),
     ],
     ids=[
         "truncated",
@@ -384,6 +386,8 @@ def test_a_framework_style_detail_list_is_a_validation_error() -> None:
         "wrong-types",
         "bad-bytes",
         "deep-nesting",
+        "nan",
+        "infinity",
     ],
 )
 def test_bodies_that_do_not_parse_are_unexpected_responses(

@@ -9,12 +9,13 @@ the raw body (never through the generated models, which raise on a code they do 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 import httpx
 from imagegen_api.models import ErrorCode
+
+from . import _json
 
 if TYPE_CHECKING:
     from ._types import Generation, GenerationStatus
@@ -439,7 +440,7 @@ def error_from_response(
         parse_failure = "an empty body"
     else:
         try:
-            parsed = json.loads(body)
+            parsed = _json.loads(body)
         except ValueError:
             kind = content_type.split(";")[0].strip() or "unknown type"
             parse_failure = f"a body that is not JSON ({kind})"

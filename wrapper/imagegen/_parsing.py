@@ -9,7 +9,6 @@ ValueError, KeyError, TypeError or JSONDecodeError, and nothing returns None. Pu
 from __future__ import annotations
 
 import datetime
-import json
 from collections.abc import Callable, Mapping
 from typing import Any, Literal, overload
 
@@ -25,6 +24,7 @@ from imagegen_api.models import Generation as ApiGeneration
 from imagegen_api.models import GenerationSummary as ApiGenerationSummary
 from imagegen_api.types import Unset
 
+from . import _json
 from ._errors import InvalidRequestError, error_from_response, unexpected_body
 from ._types import (
     Account,
@@ -87,7 +87,7 @@ def parse_response(
     if not 200 <= response.status_code <= 299:
         raise error_from_response(response, now=now)
     try:
-        data = json.loads(response.content)
+        data = _json.loads(response.content)
     except (ValueError, RecursionError):
         raise unexpected_body(response, "the body is not JSON") from None
     if isinstance(data, Mapping) and data.get("success") is False:

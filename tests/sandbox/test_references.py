@@ -159,6 +159,19 @@ async def test_a_previous_output_of_this_sandbox_can_be_a_reference(api: Api) ->
     assert missing.json() == {"status": "failed", "message": "IMAGE_INACCESSIBLE"}
 
 
+async def test_an_https_loopback_url_of_an_own_output_is_read_from_the_store(api: Api) -> None:
+    """Clients send https URLs only: the sandbox's own files answer on any loopback origin."""
+    first = await api.created_id(prompt="x sandbox:duration=1")
+    api.clock.advance(1)
+    (url,) = (await api.get(first))["outputImages"]
+    path = httpx.URL(url).path
+    second = await api.created_id(images_url=[f"https://127.0.0.1:8443{path}"])
+    generation = await api.get(second)
+    assert generation["imageInput"] == [f"inputs/{second}/0.png"]
+    api.clock.advance(300)
+    assert (await api.get(second))["status"] == "succeeded"
+
+
 def _png_claiming(width: int, height: int) -> bytes:
     import struct
     import zlib

@@ -204,7 +204,6 @@ async def create_image(request: Request) -> Response:
     images, inaccessible = await check_references(
         body.images_url,
         body.images_base64,
-        origin=_origin(request),
         output_file=control.output_file,
     )
     params = CreateParams(

@@ -7,8 +7,9 @@ URLs (decided here; the docs name the codes, not when each applies):
   timeout and no redirects: no connection or no answer gives 400 IMAGE_DOWNLOAD_FAILED; an
   answer that is not 2xx gives 400 `{"status": "failed", "message": "IMAGE_INACCESSIBLE"}`;
   bytes that are not JPEG, PNG or WEBP give 400 `{"status": "failed", "message": "INVALID_IMAGE"}`;
-- a URL of the sandbox's own output files (same origin as the request, `/files/...`) is read
-  directly, so a previous output can be a reference in-process too (no server to fetch from);
+- a loopback URL naming one of the sandbox's own output files (`/files/<id>/<name>`, http or
+  https, any port) is read from its store directly: a previous output can be a reference
+  in-process (no server to fetch from), and by an https URL, which is all clients may send;
 - any other URL is never contacted: the create is accepted, and the generation fails a few
   seconds later with failureReason IMAGE_INACCESSIBLE (refunded; the webhook says so), as the
   real service reports a URL it cannot reach once it tries.
@@ -90,10 +91,9 @@ async def _fetch(url: str) -> bytes:
         raise ErrorAnswer.of("IMAGE_DOWNLOAD_FAILED") from None
 
 
-async def _read_own(path: str, output_file: OutputFile) -> bytes:
-    match = _OWN_FILE.match(path)
-    found = await run_in_threadpool(output_file, *match.groups()) if match else None
-    if found is None:
+async def _read_own(match: re.Match[str], output_file: OutputFile) -> bytes:
+    found = await run_in_threadpool(output_file, *match.groups())
+    if found is None:  # what the sandbox's own server answers: 404
         raise ErrorAnswer.of("IMAGE_INACCESSIBLE", "status")
     return await run_in_threadpool(found.read_bytes)
 
@@ -102,7 +102,6 @@ async def check_references(
     images_url: list[str],
     images_base64: list[str],
     *,
-    origin: str = "",
     output_file: OutputFile | None = None,
 ) -> tuple[list[tuple[str, bytes | None]], bool]:
     """Each reference image as (file extension, bytes, or None for a URL not fetched), and
@@ -124,10 +123,9 @@ async def check_references(
     inaccessible = False
     total = 0
     for index, url in enumerate(images_url, start=1):
-        if output_file is not None and origin and url.startswith(origin + "/files/"):
-            data = await _read_own(url[len(origin) :], output_file)
-        elif is_loopback_url(url):
-            data = await _fetch(url)
+        if is_loopback_url(url):
+            own = _OWN_FILE.match(httpx.URL(url).path) if output_file is not None else None
+            data = await (_read_own(own, output_file) if own and output_file else _fetch(url))
         else:
             inaccessible = True
             images.append(("", None))

@@ -31,11 +31,6 @@ UNKNOWN_API_KEY = "ig_test_0000000000000000000000000000nobody"
 UNREACHABLE_IMAGE = "https://images.imagegen.invalid/refs/missing.png"
 # Loopback, where the sandbox does fetch references, on a port nothing listens on (discard).
 UNDOWNLOADABLE_IMAGE = "https://127.0.0.1:9/refs/lighthouse.png"
-PUBLIC_REFERENCES = (
-    "https://images.imagegen.invalid/refs/subject.png",
-    "https://images.imagegen.invalid/refs/style-1.jpg",
-    "https://images.imagegen.invalid/refs/style-2.webp",
-)
 
 
 class Stage(Protocol):
@@ -183,6 +178,26 @@ def _create_unreachable_then_wait(client: imagegen.Client, stage: Stage) -> Any:
     return client.images.wait(created.id)
 
 
+def _as_reference(url: str) -> str:
+    """An output URL as a reference URL. The sandbox serves its files over plain http on
+    loopback, and clients send https only; the sandbox reads its own files by either scheme."""
+    return "https://" + url.removeprefix("http://") if url.startswith("http://127.") else url
+
+
+def _reference_earlier_outputs(
+    count: int, prompt: str, **create: Any
+) -> Callable[[imagegen.Client, Stage], Any]:
+    """Make `count` images, then create with their URLs as references: real, reachable
+    images on a service and on the sandbox alike."""
+
+    def run(client: imagegen.Client, stage: Stage) -> Any:
+        earlier = client.generate("A lighthouse on a cliff at dusk", num_outputs=count)
+        urls = [_as_reference(url) for url in earlier.generation.output_images]
+        return client.images.create(prompt, images=urls, **create)
+
+    return run
+
+
 def _two_creates(prompt: str) -> Callable[[imagegen.Client, Stage], Any]:
     def run(client: imagegen.Client, stage: Stage) -> Any:
         client.images.create(prompt)
@@ -269,24 +284,22 @@ SCENARIOS: tuple[Scenario, ...] = (
     ),
     Scenario(
         "create_one_url_reference",
-        "createImage: one reference image by URL",
-        lambda client, stage: client.images.create(
-            "The same scene in winter, heavy snow", images=[PUBLIC_REFERENCES[0]], resolution="2k"
-        ),
+        "createImage: one reference image by URL (an earlier output)",
+        _reference_earlier_outputs(1, "The same scene in winter, heavy snow", resolution="2k"),
         _created(2),
-        on_service="as is (costs 2 credits; the URL is never fetched before the answer)",
+        on_service="as is (costs 1 + 2 credits: an image is made first to serve as the reference)",
     ),
     Scenario(
         "create_several_url_references",
-        "createImage: three reference images by URL, two outputs",
-        lambda client, stage: client.images.create(
+        "createImage: three reference images by URL (earlier outputs), two outputs",
+        _reference_earlier_outputs(
+            3,
             "Combine the subject of the first image with the style of the others",
-            images=list(PUBLIC_REFERENCES),
             aspect_ratio="1:1",
             num_outputs=2,
         ),
         _created(2),
-        on_service="as is (costs 2 credits)",
+        on_service="as is (costs 3 + 2 credits: three images are made first as references)",
     ),
     Scenario(
         "create_one_base64_reference",

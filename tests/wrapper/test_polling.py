@@ -180,6 +180,15 @@ def test_next_interval_never_negative_or_zero() -> None:
     assert schedule.next_interval(-5.0) == 1.0
 
 
+@pytest.mark.parametrize("short_by", [1e-14, 1e-9, 0.0])
+def test_a_target_a_rounding_error_away_is_not_a_zero_sleep(short_by: float) -> None:
+    """createdAt has whole seconds: elapsed can fall a hair short of the target. A 1e-14 s
+    sleep does not move a VirtualClock at 150 s, which made a wait poll without end."""
+    schedule = PollSchedule(expected=60.0, grace=0.5)
+    assert schedule.next_interval(60.5 - short_by) >= 0.1
+    assert 150.0 + schedule.next_interval(150.0 - short_by) > 150.0
+
+
 @pytest.mark.parametrize(
     "field",
     [

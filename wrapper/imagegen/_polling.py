@@ -91,6 +91,10 @@ def expected_duration(
     return base * factor
 
 
+# The shortest sleep between two looks.
+_MIN_INTERVAL = 0.1
+
+
 def _positive(_instance: object, attribute: attrs.Attribute[float], value: float) -> None:
     if not (isinstance(value, (int, float)) and math.isfinite(value) and value > 0):
         raise ValueError(f"PollSchedule.{attribute.name} must be a positive number, not {value!r}")
@@ -135,7 +139,11 @@ class PollSchedule:
 
     def next_interval(self, elapsed: float) -> float:
         """Seconds to wait before the next look, `elapsed` seconds into the generation."""
-        elapsed = max(elapsed, 0.0)
+        # A target a rounding error away (createdAt has whole seconds) would make a sleep of
+        # 1e-14 s: a burst of requests on a real clock, and no progress at all on a virtual one.
+        return max(self._interval(max(elapsed, 0.0)), _MIN_INTERVAL)
+
+    def _interval(self, elapsed: float) -> float:
         # A schedule for a generation expected in under 10 s looks first halfway there.
         first_check = min(self.first_check, self.expected / 2)
         if elapsed < first_check:
@@ -231,7 +239,7 @@ class _Wait:
         interval = self.schedule.next_interval(now - self.started + self.age_at_start)
         if self.deadline is not None:
             # Look once more exactly at the deadline, rather than give up before it.
-            interval = min(interval, self.deadline - now)
+            interval = min(interval, max(self.deadline - now, _MIN_INTERVAL))
         return interval
 
 

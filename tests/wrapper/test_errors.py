@@ -497,7 +497,13 @@ def test_generation_failed_error_carries_the_generation_and_its_code() -> None:
     odd = GenerationFailedError(
         Generation(id=GENERATION_ID, status=GenerationStatus.FAILED, failure_reason="GPU melted")
     )
-    assert odd.code == "GPU melted"
+    assert odd.code is None  # prose is not a code: it goes to the message
+    assert "GPU melted" in str(odd)
+    undocumented = GenerationFailedError(
+        Generation(id=GENERATION_ID, status=GenerationStatus.FAILED, failure_reason="GPU_MELTED")
+    )
+    assert undocumented.code == "GPU_MELTED"
+    assert not isinstance(undocumented.code, ErrorCode)
     silent = GenerationFailedError(Generation(id=GENERATION_ID, status=GenerationStatus.FAILED))
     assert silent.code is None
     assert "no reason" in str(silent)

@@ -196,8 +196,10 @@ class APITimeoutError(APIConnectionError):
 
 
 class GenerationFailedError(ImagegenError):
-    """The generation ended `failed`. `.code` is its failure code (an `ErrorCode` when documented,
-    the raw reason otherwise, None when the service gave none); credits are refunded by the API.
+    """The generation ended `failed`. `.code` is its failure code: an `ErrorCode` when documented,
+    the raw code when the reason is an undocumented one, None when the reason is prose (such as
+    a cancellation notice) or absent; the reason itself is in the message. Credits are refunded
+    by the API.
     """
 
     def __init__(
@@ -209,10 +211,12 @@ class GenerationFailedError(ImagegenError):
     ) -> None:
         reason = generation.failure_reason
         self.generation = generation
-        self.code: str | None = code if code is not None else _known_code(reason)
+        if code is None and reason is not None and _looks_like_code(reason):
+            code = _known_code(reason)
+        self.code: str | None = code
         if message is None:
-            why = f": {self.code}" if self.code else " (the service gave no reason)"
-            message = f"Generation {generation.id} failed{why}"
+            why = f": {self.code or reason}" if self.code or reason else ""
+            message = f"Generation {generation.id} failed{why or ' (the service gave no reason)'}"
         super().__init__(message)
         self.message = message
 

@@ -69,7 +69,7 @@ record: $(STAMP) ## Re-record cassettes (against IMAGEGEN_BASE_URL, else the san
 	$(BIN)/pytest -q tests/cassettes
 
 fuzz-long: $(STAMP) ## The parser fuzzing, with many more examples
-	IMAGEGEN_FUZZ_EXAMPLES=5000 $(BIN)/pytest -q tests/fuzz
+	IMAGEGEN_FUZZ_EXAMPLES=1000 $(BIN)/pytest -q tests/fuzz
 
 clean: ## Remove the venv, caches and outputs
 	rm -rf $(VENV) node_modules .mypy_cache .ruff_cache .pytest_cache .hypothesis .schemathesis out

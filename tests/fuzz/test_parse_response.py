@@ -5,7 +5,7 @@ JSONDecodeError, ...).
 For every documented (operation, status) of the spec: bodies generated from the response schema
 (hypothesis-jsonschema), the same bodies mangled, and payloads that are not JSON bodies at all;
 also statuses the spec does not document. Derandomized, so `make test` is repeatable; the
-example count comes from IMAGEGEN_FUZZ_EXAMPLES (small by default, 5000 in `make fuzz-long`).
+example count comes from IMAGEGEN_FUZZ_EXAMPLES (small by default, 1000 in `make fuzz-long`).
 """
 
 from __future__ import annotations

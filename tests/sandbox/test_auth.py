@@ -2,20 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
 from imagegen.sandbox import DEFAULT_API_KEY
 
 from ._support import Api
-
-
-@pytest.fixture
-async def api() -> AsyncIterator[Api]:
-    api = Api()
-    yield api
-    await api.aclose()
-
 
 OPERATIONS = [
     ("GET", "/v1/status"),

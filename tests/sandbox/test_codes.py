@@ -4,7 +4,7 @@ the way docs/sandbox.md says (its table), each answer checked against the spec."
 from __future__ import annotations
 
 import socket
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 
 import httpx
 import pytest
@@ -23,13 +23,6 @@ SERVER_SIDE = [
     "GENERATION_START_FAILED",
     "INTERNAL_SERVER_ERROR",
 ]
-
-
-@pytest.fixture
-async def api() -> AsyncIterator[Api]:
-    api = Api()
-    yield api
-    await api.aclose()
 
 
 async def unknown_key(api: Api) -> httpx.Response:

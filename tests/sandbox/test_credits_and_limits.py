@@ -3,18 +3,9 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
 
 from ._support import Api
-
-
-@pytest.fixture
-async def api() -> AsyncIterator[Api]:
-    api = Api()
-    yield api
-    await api.aclose()
 
 
 @pytest.mark.parametrize(

@@ -1,8 +1,17 @@
-"""imagegen: a Python SDK for the imagegen image-generation API."""
+"""imagegen: a Python SDK for the imagegen image-generation API.
+
+Five public names are loaded on first use (PEP 562 module `__getattr__`), not by
+`import imagegen`: `ErrorCode` and `GenerationStatus` (the generated enums: importing either
+runs `imagegen_api.models`' `__init__`, which builds every generated model), `PollSchedule`,
+`DownloadedFiles` and `DownloadError` (their modules import generated models). Everything a
+client needs to be built is imported here; the generated client is imported by the first
+request.
+"""
+
+from typing import TYPE_CHECKING
 
 from ._client import AsyncClient, AsyncImages, Client, Images
 from ._clock import Clock, SystemClock, VirtualClock
-from ._download import DownloadedFiles, DownloadError
 from ._errors import (
     APIConnectionError,
     APIError,
@@ -10,7 +19,6 @@ from ._errors import (
     AuthenticationError,
     ConcurrentGenerationError,
     ContentPolicyError,
-    ErrorCode,
     GenerationFailedError,
     ImagegenError,
     ImageInputError,
@@ -25,7 +33,6 @@ from ._errors import (
     WaitTimeoutError,
 )
 from ._pacing import Pacing
-from ._polling import PollSchedule
 from ._retry import RetryPolicy
 from ._types import (
     Account,
@@ -36,8 +43,22 @@ from ._types import (
     Generation,
     GenerationPage,
     GenerationResult,
-    GenerationStatus,
 )
+
+if TYPE_CHECKING:
+    from imagegen_api.models import ErrorCode, GenerationStatus
+
+    from ._download import DownloadedFiles, DownloadError
+    from ._polling import PollSchedule
+
+# name -> (module, attribute) of the names loaded on first use.
+_LAZY = {
+    "ErrorCode": ("imagegen_api.models", "ErrorCode"),
+    "GenerationStatus": ("imagegen_api.models", "GenerationStatus"),
+    "PollSchedule": ("imagegen._polling", "PollSchedule"),
+    "DownloadedFiles": ("imagegen._download", "DownloadedFiles"),
+    "DownloadError": ("imagegen._download", "DownloadError"),
+}
 
 __version__ = "0.1.0"
 
@@ -84,3 +105,18 @@ __all__ = [
     "WaitTimeoutError",
     "__version__",
 ]
+
+
+def __getattr__(name: str) -> object:
+    if name in _LAZY:
+        import importlib
+
+        module, attribute = _LAZY[name]
+        value = getattr(importlib.import_module(module), attribute)
+        globals()[name] = value  # once loaded, an ordinary attribute
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

@@ -9,25 +9,23 @@ blocking I/O and one with awaits, and orchestrate create + wait + download.
 
 from __future__ import annotations
 
-import asyncio
 import collections
 import os
 import threading
 from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 from uuid import UUID
 
 import httpx
-from imagegen_api.api.account import get_account, get_status
-from imagegen_api.models import AspectRatio, CreateImageRequest, Resolution
 
-from . import _download, _polling, _validation
 from ._clock import Clock
 from ._core import (
     DEFAULT,
+    MAX_DOWNLOAD_BYTES,
     MAX_REDIRECTS,
+    WAIT_TIMEOUT,
     Action,
     AuthHeader,
     ClientCore,
@@ -37,6 +35,7 @@ from ._core import (
     Plan,
     Send,
     Sleep,
+    account_operation,
     generate_kwargs,
     get_operation,
     id_of,
@@ -44,6 +43,7 @@ from ._core import (
     list_operation,
     once_per_status,
     schedule_for,
+    status_operation,
     timeout_for,
 )
 from ._errors import ImagegenError, InvalidRequestError
@@ -58,12 +58,16 @@ from ._types import (
     GenerationResult,
 )
 
+if TYPE_CHECKING:
+    import asyncio
+
+    from imagegen_api.models import AspectRatio, CreateImageRequest, Resolution
+
+    from . import _download, _polling, _validation
+
 __all__ = ["AsyncClient", "AsyncImages", "Client", "Images"]
 
 T = TypeVar("T")
-
-_STATUS = Operation("getStatus", get_status._get_kwargs())
-_ACCOUNT = Operation("getAccount", get_account._get_kwargs())
 
 # -- the synchronous client -----------------------------------------------------------------
 
@@ -93,7 +97,9 @@ class Images:
         request. Checked before sending (`InvalidRequestError`); paced to the API's limits;
         retried only where nothing was created.
         """
-        body = _validation.build_create_request(
+        from ._validation import build_create_request
+
+        body = build_create_request(
             prompt,
             images=images,
             resolution=resolution,
@@ -132,7 +138,7 @@ class Images:
         self,
         generation_id: str | UUID | CreatedGeneration | Generation,
         *,
-        timeout: float | None = _polling.DEFAULT_WAIT_TIMEOUT,
+        timeout: float | None = WAIT_TIMEOUT,
         on_update: OnUpdate | None = None,
         schedule: _polling.PollSchedule | None = None,
     ) -> Generation:
@@ -141,7 +147,9 @@ class Images:
         Raises `GenerationFailedError` if it fails, `WaitTimeoutError` after `timeout` seconds
         (resume with `images.wait(id)`). `on_update` is called once per change of status.
         """
-        return _polling.wait_until_done(
+        from ._polling import wait_until_done
+
+        return wait_until_done(
             self.get,
             generation_id=str(id_of(generation_id)),
             clock=self._client._core.clock,
@@ -155,7 +163,7 @@ class Images:
         generation: Generation | str | UUID,
         directory: str | os.PathLike[str],
         *,
-        max_bytes: int = _download.DEFAULT_MAX_DOWNLOAD_BYTES,
+        max_bytes: int = MAX_DOWNLOAD_BYTES,
         strict: bool = True,
     ) -> _download.DownloadedFiles:
         """Save the generation's outputs into `directory` (streamed; no API key is sent to the
@@ -165,7 +173,9 @@ class Images:
         """
         if not isinstance(generation, Generation):
             generation = self.get(generation)
-        return _download.download_outputs(
+        from ._download import download_outputs
+
+        return download_outputs(
             self._client._http, generation, directory, max_bytes=max_bytes, strict=strict
         )
 
@@ -216,11 +226,11 @@ class Client:
 
     def status(self) -> ConnectionStatus:
         """Check the key and the connection."""
-        return self._call(_STATUS)  # type: ignore[no-any-return]
+        return self._call(status_operation())  # type: ignore[no-any-return]
 
     def account(self) -> Account:
         """The account behind the key, with its credits."""
-        return self._call(_ACCOUNT)  # type: ignore[no-any-return]
+        return self._call(account_operation())  # type: ignore[no-any-return]
 
     def generate(
         self,
@@ -234,7 +244,7 @@ class Client:
         webhook_url: str | None = None,
         name: str | None = None,
         is_public: bool | None = None,
-        timeout: float | None = _polling.DEFAULT_WAIT_TIMEOUT,
+        timeout: float | None = WAIT_TIMEOUT,
         on_update: OnUpdate | None = None,
         download_to: str | os.PathLike[str] | None = None,
     ) -> GenerationResult:
@@ -243,7 +253,9 @@ class Client:
         The id is logged, and passed to `on_update` before any waiting, so an interrupted
         wait can be resumed with `images.wait(id)`.
         """
-        body = _validation.build_create_request(
+        from ._validation import build_create_request
+
+        body = build_create_request(
             prompt,
             images=images,
             resolution=resolution,
@@ -261,11 +273,13 @@ class Client:
         self,
         items: Iterable[GenerateItem],
         *,
-        timeout: float | None = _polling.DEFAULT_WAIT_TIMEOUT,
+        timeout: float | None = WAIT_TIMEOUT,
         download_to: str | os.PathLike[str] | None = None,
     ) -> list[GenerationResult | ImagegenError]:
         """Generate each item (a prompt, or a dict of `generate()` arguments) at the pace the
         API allows; results in the order given, a failure in its place rather than raised."""
+        from ._validation import build_create_request
+
         results: list[GenerationResult | ImagegenError | None] = []
         pending: collections.deque[tuple[int, CreatedGeneration, CreateImageRequest]]
         pending = collections.deque()
@@ -276,7 +290,7 @@ class Client:
             while len(pending) >= limit:
                 self._settle(results, pending.popleft(), timeout, download_to)
             try:
-                body = _validation.build_create_request(**generate_kwargs(item))
+                body = build_create_request(**generate_kwargs(item))
                 pending.append((index, self._create(body), body))
             except ImagegenError as exc:
                 results[index] = exc
@@ -404,7 +418,9 @@ class AsyncImages:
         is_public: bool | None = None,
     ) -> CreatedGeneration:
         """Start a generation; see `Images.create`."""
-        body = _validation.build_create_request(
+        from ._validation import build_create_request
+
+        body = build_create_request(
             prompt,
             images=images,
             resolution=resolution,
@@ -443,12 +459,14 @@ class AsyncImages:
         self,
         generation_id: str | UUID | CreatedGeneration | Generation,
         *,
-        timeout: float | None = _polling.DEFAULT_WAIT_TIMEOUT,  # noqa: ASYNC109 - on the Clock
+        timeout: float | None = WAIT_TIMEOUT,  # noqa: ASYNC109 - on the Clock
         on_update: OnUpdate | None = None,
         schedule: _polling.PollSchedule | None = None,
     ) -> Generation:
         """Poll until the generation succeeds; see `Images.wait`."""
-        return await _polling.await_until_done(
+        from ._polling import await_until_done
+
+        return await await_until_done(
             self.get,
             generation_id=str(id_of(generation_id)),
             clock=self._client._core.clock,
@@ -462,7 +480,7 @@ class AsyncImages:
         generation: Generation | str | UUID,
         directory: str | os.PathLike[str],
         *,
-        max_bytes: int = _download.DEFAULT_MAX_DOWNLOAD_BYTES,
+        max_bytes: int = MAX_DOWNLOAD_BYTES,
         strict: bool = True,
     ) -> _download.DownloadedFiles:
         """Save the generation's outputs into `directory` (streamed; no API key is sent to the
@@ -472,7 +490,9 @@ class AsyncImages:
         """
         if not isinstance(generation, Generation):
             generation = await self.get(generation)
-        return await _download.adownload_outputs(
+        from ._download import adownload_outputs
+
+        return await adownload_outputs(
             self._client._http, generation, directory, max_bytes=max_bytes, strict=strict
         )
 
@@ -515,11 +535,11 @@ class AsyncClient:
 
     async def status(self) -> ConnectionStatus:
         """Check the key and the connection."""
-        return await self._call(_STATUS)  # type: ignore[no-any-return]
+        return await self._call(status_operation())  # type: ignore[no-any-return]
 
     async def account(self) -> Account:
         """The account behind the key, with its credits."""
-        return await self._call(_ACCOUNT)  # type: ignore[no-any-return]
+        return await self._call(account_operation())  # type: ignore[no-any-return]
 
     async def generate(
         self,
@@ -533,12 +553,14 @@ class AsyncClient:
         webhook_url: str | None = None,
         name: str | None = None,
         is_public: bool | None = None,
-        timeout: float | None = _polling.DEFAULT_WAIT_TIMEOUT,  # noqa: ASYNC109 - on the Clock
+        timeout: float | None = WAIT_TIMEOUT,  # noqa: ASYNC109 - on the Clock
         on_update: OnUpdate | None = None,
         download_to: str | os.PathLike[str] | None = None,
     ) -> GenerationResult:
         """Create, wait (and download); see `Client.generate`."""
-        body = _validation.build_create_request(
+        from ._validation import build_create_request
+
+        body = build_create_request(
             prompt,
             images=images,
             resolution=resolution,
@@ -556,10 +578,12 @@ class AsyncClient:
         self,
         items: Iterable[GenerateItem],
         *,
-        timeout: float | None = _polling.DEFAULT_WAIT_TIMEOUT,  # noqa: ASYNC109 - on the Clock
+        timeout: float | None = WAIT_TIMEOUT,  # noqa: ASYNC109 - on the Clock
         download_to: str | os.PathLike[str] | None = None,
     ) -> list[GenerationResult | ImagegenError]:
         """Generate a batch at the pace the API allows; see `Client.generate_many`."""
+        from ._validation import build_create_request
+
         results: list[GenerationResult | ImagegenError | None] = []
         pending: collections.deque[tuple[int, CreatedGeneration, CreateImageRequest]]
         pending = collections.deque()
@@ -570,7 +594,7 @@ class AsyncClient:
             while len(pending) >= limit:
                 await self._settle(results, pending.popleft(), timeout, download_to)
             try:
-                body = _validation.build_create_request(**generate_kwargs(item))
+                body = build_create_request(**generate_kwargs(item))
                 pending.append((index, await self._create(body), body))
             except ImagegenError as exc:
                 results[index] = exc
@@ -641,6 +665,8 @@ class AsyncClient:
 
     async def _create(self, body: CreateImageRequest) -> CreatedGeneration:
         if self._create_lock is None:
+            import asyncio  # here: an AsyncClient is running in asyncio by now
+
             self._create_lock = asyncio.Lock()
         async with self._create_lock:  # one create at a time, so pacing sees them all
             return await self._run(self._core.create_plan(body))

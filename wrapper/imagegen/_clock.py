@@ -8,7 +8,6 @@ sees those five minutes pass.
 
 from __future__ import annotations
 
-import asyncio
 import threading
 import time
 from collections.abc import Callable
@@ -45,6 +44,8 @@ class SystemClock:
             time.sleep(seconds)
 
     async def asleep(self, seconds: float) -> None:
+        import asyncio  # here, not at the top: `import imagegen` need not pay for asyncio
+
         await asyncio.sleep(max(seconds, 0.0))
 
     def __repr__(self) -> str:
@@ -81,6 +82,8 @@ class VirtualClock:
         self.advance(max(seconds, 0.0))
 
     async def asleep(self, seconds: float) -> None:
+        import asyncio  # here, not at the top: `import imagegen` need not pay for asyncio
+
         wake_at = self._now + max(seconds, 0.0)
         await asyncio.sleep(0)  # let other tasks run, as a real sleep would
         if wake_at > self._now:

@@ -15,6 +15,11 @@ Safety, by construction:
   was sent, the client looks in listImages for the generation it may have made before sending
   it again (never charge twice).
 - Creates are paced to the API's limits (`Pacing`), so a batch sees no 429.
+
+The generated client (operation modules, models), the parser, validation and polling are
+imported inside the functions that first need them, not at the top: `import imagegen` and
+building a client then cost no more than they must (importing one generated model builds all
+of them), and the first request pays for what requests need.
 """
 
 from __future__ import annotations
@@ -26,16 +31,12 @@ import logging
 import os
 import threading
 from collections.abc import Callable, Generator, Mapping
-from typing import Any, Literal, TypeAlias, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias, TypeVar
 from uuid import UUID
 
 import attrs
 import httpx
-from imagegen_api.api.images import create_image, get_image, list_images
-from imagegen_api.models import CreateImageRequest
-from imagegen_api.types import Unset
 
-from . import _polling, _validation
 from ._clock import Clock, SystemClock
 from ._errors import (
     APIConnectionError,
@@ -45,12 +46,18 @@ from ._errors import (
     InvalidRequestError,
 )
 from ._pacing import CreatePacer, Pacing
-from ._parsing import parse_response
 from ._retry import RetryPolicy, RetryState, create_outcome_unknown, describe
 from ._types import CreatedGeneration, Generation, GenerationPage
 
+if TYPE_CHECKING:
+    from imagegen_api.models import CreateImageRequest
+
+    from . import _polling
+
 __all__ = [
     "DEFAULT",
+    "MAX_DOWNLOAD_BYTES",
+    "WAIT_TIMEOUT",
     "AuthHeader",
     "ClientCore",
     "GenerateItem",
@@ -60,7 +67,9 @@ __all__ = [
     "Send",
     "Sleep",
     "WaitOut",
+    "account_operation",
     "check_base_url",
+    "status_operation",
 ]
 
 logger = logging.getLogger("imagegen")
@@ -73,6 +82,12 @@ GenerateItem: TypeAlias = str | Mapping[str, Any]
 OnUpdate: TypeAlias = Callable[["Generation"], object]
 
 _DEFAULT_TIMEOUT = 60.0
+# The defaults of `wait(timeout=)` and `download(max_bytes=)` in the clients' signatures. They
+# are `_polling.DEFAULT_WAIT_TIMEOUT` and `_download.DEFAULT_MAX_DOWNLOAD_BYTES`, repeated here
+# so that defining the clients does not import those modules (and through them every generated
+# model); tests/wrapper/test_lazy_imports.py holds each pair equal.
+WAIT_TIMEOUT = 300.0
+MAX_DOWNLOAD_BYTES = 128 * 1024 * 1024
 MAX_REDIRECTS = 5
 _REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 _LOOPBACK_NAMES = frozenset({"localhost"})
@@ -317,6 +332,8 @@ class ClientCore:
             response.status_code,
             rid,
         )
+        from ._parsing import parse_response
+
         try:
             return parse_response(operation_id, response, now=self.clock.time())
         except APIError as exc:
@@ -366,6 +383,8 @@ class ClientCore:
         """The listed generation a lost create made, if any: newest first, not one this client
         already knows, with the prompt and every other field it was sent with that the list
         shows, created no earlier than the create was sent (allowing for clock skew)."""
+        from imagegen_api.types import Unset
+
         skew = self.retry.clock_skew
         now = self.clock.time()
         expected: dict[str, object] = {"prompt": body.prompt}
@@ -506,6 +525,8 @@ class ClientCore:
 
 
 def list_operation(limit: int, offset: int) -> Operation:
+    from imagegen_api.api.images import list_images
+
     for name, value, low, high in (("limit", limit, 1, 100), ("offset", offset, 0, None)):
         if isinstance(value, bool) or not isinstance(value, int) or value < low:
             raise InvalidRequestError(
@@ -521,11 +542,17 @@ def list_operation(limit: int, offset: int) -> Operation:
 
 
 def get_operation(generation_id: object) -> Operation:
+    from imagegen_api.api.images import get_image
+
+    from . import _validation
+
     checked = _validation.check_generation_id(id_of(generation_id))
     return Operation("getImage", get_image._get_kwargs(UUID(checked)))
 
 
 def create_operation(body: CreateImageRequest) -> Operation:
+    from imagegen_api.api.images import create_image
+
     return Operation("createImage", create_image._get_kwargs(body=body), creates=True)
 
 
@@ -536,6 +563,10 @@ def id_of(generation: object) -> object:
 
 
 def schedule_for(body: CreateImageRequest) -> _polling.PollSchedule:
+    from imagegen_api.types import Unset
+
+    from . import _polling
+
     references = 0
     for images in (body.images_url, body.images_base64):
         if not isinstance(images, Unset):
@@ -546,6 +577,8 @@ def schedule_for(body: CreateImageRequest) -> _polling.PollSchedule:
 
 def initial_view(created: CreatedGeneration, body: CreateImageRequest) -> Generation:
     """The generation as a create reports it, for the first `on_update` of `generate()`."""
+    from imagegen_api.types import Unset
+
     return Generation(
         id=created.id,
         status=created.status,
@@ -606,3 +639,15 @@ def timeout_for(timeout: Any, owned: bool) -> httpx.Timeout | None:
             field="timeout",
         )
     return httpx.Timeout(float(timeout))
+
+
+def status_operation() -> Operation:
+    from imagegen_api.api.account import get_status
+
+    return Operation("getStatus", get_status._get_kwargs())
+
+
+def account_operation() -> Operation:
+    from imagegen_api.api.account import get_account
+
+    return Operation("getAccount", get_account._get_kwargs())

@@ -5,19 +5,25 @@ parse as the spec says) is an `APIError` whose `.code` is a documented `ErrorCod
 the body names or implies one, and the raw string where the server sends a code nobody
 documented. The API answers errors in four body shapes; `error_from_response` reads all four from
 the raw body (never through the generated models, which raise on a code they do not know).
+
+`ErrorCode` is the generated enum, loaded when first needed (an error answer, or the name read
+through PEP 562 `__getattr__`): importing it runs `imagegen_api.models`' `__init__`, which builds
+every generated model, a cost `import imagegen` should not carry.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 import httpx
-from imagegen_api.models import ErrorCode
 
 from . import _json
 
 if TYPE_CHECKING:
+    from imagegen_api.models import ErrorCode
+
     from ._types import Generation, GenerationStatus
 
 __all__ = [
@@ -250,36 +256,71 @@ class WaitTimeoutError(ImagegenError, TimeoutError):
 
 # -- mapping an answer to an exception --------------------------------------------------------
 
-_AUTH_CODES = frozenset(
-    {ErrorCode.AUTHENTICATION_FAILED, ErrorCode.MISSING_API_TOKEN, ErrorCode.INVALID_API_TOKEN}
-)
-_NOT_FOUND_CODES = frozenset(
-    {ErrorCode.GENERATION_NOT_FOUND, ErrorCode.INVALID_GENERATION_ID, ErrorCode.ACCOUNT_NOT_FOUND}
-)
-_IMAGE_CODES = frozenset(
-    {
+
+def __getattr__(name: str) -> object:
+    if name == "ErrorCode":
+        from imagegen_api.models import ErrorCode
+
+        return ErrorCode
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+@functools.cache
+def _classes_by_code() -> Mapping[str, type[APIError]]:
+    """The exception class of each documented code that decides one (the rest go by status)."""
+    from imagegen_api.models import ErrorCode
+
+    classes: dict[str, type[APIError]] = {
+        ErrorCode.CONCURRENT_GENERATION_ERROR: ConcurrentGenerationError,
+        ErrorCode.RATE_LIMIT_ERROR: RateLimitError,
+        ErrorCode.INSUFFICIENT_CREDITS: InsufficientCreditsError,
+        ErrorCode.NSFW_CONTENT_DETECTED: ContentPolicyError,
+    }
+    for code in (
+        ErrorCode.AUTHENTICATION_FAILED,
+        ErrorCode.MISSING_API_TOKEN,
+        ErrorCode.INVALID_API_TOKEN,
+    ):
+        classes[code] = AuthenticationError
+    for code in (
         ErrorCode.INVALID_IMAGE,
         ErrorCode.IMAGE_INACCESSIBLE,
         ErrorCode.IMAGE_DOWNLOAD_FAILED,
         ErrorCode.IMAGE_SIZE_LIMIT_EXCEEDED,
-    }
-)
-_VALIDATION_CODES = frozenset({ErrorCode.VALIDATION_ERROR, ErrorCode.INVALID_JSON})
+    ):
+        classes[code] = ImageInputError
+    for code in (
+        ErrorCode.GENERATION_NOT_FOUND,
+        ErrorCode.INVALID_GENERATION_ID,
+        ErrorCode.ACCOUNT_NOT_FOUND,
+    ):
+        classes[code] = NotFoundError
+    for code in (ErrorCode.VALIDATION_ERROR, ErrorCode.INVALID_JSON):
+        classes[code] = ValidationError
+    return classes
 
-# The documented `detail` texts (body shape 3) carry no code; these fragments map them to one.
-_DETAIL_CODES: tuple[tuple[str, ErrorCode], ...] = (
-    ("generation not found", ErrorCode.GENERATION_NOT_FOUND),
-    ("validation error", ErrorCode.VALIDATION_ERROR),
-    ("invalid resolution", ErrorCode.VALIDATION_ERROR),
-    ("maximum 10 images", ErrorCode.VALIDATION_ERROR),
-    ("cannot mix images_url and images_base64", ErrorCode.VALIDATION_ERROR),
-)
+
+@functools.cache
+def _detail_codes() -> tuple[tuple[str, ErrorCode], ...]:
+    """The documented `detail` texts (body shape 3) carry no code; these fragments map them to
+    one."""
+    from imagegen_api.models import ErrorCode
+
+    return (
+        ("generation not found", ErrorCode.GENERATION_NOT_FOUND),
+        ("validation error", ErrorCode.VALIDATION_ERROR),
+        ("invalid resolution", ErrorCode.VALIDATION_ERROR),
+        ("maximum 10 images", ErrorCode.VALIDATION_ERROR),
+        ("cannot mix images_url and images_base64", ErrorCode.VALIDATION_ERROR),
+    )
 
 
 def _known_code(value: object) -> str | None:
     """The ErrorCode member for a documented code, the raw string for any other, or None."""
     if not isinstance(value, str) or not value:
         return None
+    from imagegen_api.models import ErrorCode
+
     try:
         return ErrorCode(value)
     except ValueError:
@@ -293,6 +334,8 @@ def _looks_like_code(value: str) -> bool:
 
 def _implied_code(status: int, path: str | None) -> str | None:
     """The documented code a status implies when the body names none (None: no single one)."""
+    from imagegen_api.models import ErrorCode
+
     if status == 400 or status == 422:
         return ErrorCode.VALIDATION_ERROR
     if status == 401:
@@ -313,23 +356,8 @@ def _implied_code(status: int, path: str | None) -> str | None:
 
 
 def _class_for(status: int, code: str) -> type[APIError]:
-    if code == ErrorCode.CONCURRENT_GENERATION_ERROR:
-        return ConcurrentGenerationError
-    if code == ErrorCode.RATE_LIMIT_ERROR:
-        return RateLimitError
-    if code in _AUTH_CODES:
-        return AuthenticationError
-    if code == ErrorCode.INSUFFICIENT_CREDITS:
-        return InsufficientCreditsError
-    if code == ErrorCode.NSFW_CONTENT_DETECTED:
-        return ContentPolicyError
-    if code in _IMAGE_CODES:
-        return ImageInputError
-    if code in _NOT_FOUND_CODES:
-        return NotFoundError
-    if code in _VALIDATION_CODES:
-        return ValidationError
-    return _class_for_status(status)
+    cls = _classes_by_code().get(code)
+    return cls if cls is not None else _class_for_status(status)
 
 
 def _class_for_status(status: int) -> type[APIError]:
@@ -371,6 +399,8 @@ def _read_body(data: object) -> tuple[str | None, str | None]:
     """(code, message) from one of the four documented shapes; (None, None) if none matches."""
     if not isinstance(data, Mapping):
         return None, None
+    from imagegen_api.models import ErrorCode
+
     error = data.get("error")
     message = data.get("message")
     message = message if isinstance(message, str) else None
@@ -382,7 +412,7 @@ def _read_body(data: object) -> tuple[str | None, str | None]:
         text = _detail_text(data["detail"])
         if text is not None:
             lowered = text.lower()
-            for fragment, code in _DETAIL_CODES:
+            for fragment, code in _detail_codes():
                 if fragment in lowered:
                     return code, text
             if isinstance(data["detail"], list):

@@ -21,13 +21,13 @@ loops that sleep live in the client (one sync, one async); every decision is mad
 from __future__ import annotations
 
 import email.utils
+import functools
 import logging
 import random
 import time
 from collections.abc import Mapping
 
 import attrs
-from imagegen_api.models import ErrorCode
 
 from ._clock import Clock
 from ._errors import APIConnectionError, APIError, ImagegenError
@@ -45,43 +45,53 @@ logger = logging.getLogger("imagegen")
 # Values of X-RateLimit-Reset above this are a moment (Unix seconds), below it a delay.
 _EPOCH_THRESHOLD = 1e9
 
-_NEVER_RETRIED = frozenset(
-    {
-        ErrorCode.INSUFFICIENT_CREDITS,
-        ErrorCode.NSFW_CONTENT_DETECTED,
-        ErrorCode.AUTHENTICATION_FAILED,
-        ErrorCode.MISSING_API_TOKEN,
-        ErrorCode.INVALID_API_TOKEN,
-        ErrorCode.VALIDATION_ERROR,
-        ErrorCode.INVALID_JSON,
-        ErrorCode.INVALID_IMAGE,
-        ErrorCode.IMAGE_INACCESSIBLE,
-        ErrorCode.IMAGE_DOWNLOAD_FAILED,
-        ErrorCode.IMAGE_SIZE_LIMIT_EXCEEDED,
-        ErrorCode.GENERATION_NOT_FOUND,
-        ErrorCode.INVALID_GENERATION_ID,
-        ErrorCode.ACCOUNT_NOT_FOUND,
-    }
-)
 _READ_STATUSES = frozenset({429, 500, 502, 503, 504})
 _GATEWAY_STATUSES = frozenset({502, 504})
-# The codes with which the API says a create made nothing and may be sent again.
-_CREATE_CODES = frozenset(
-    {
-        ErrorCode.RATE_LIMIT_ERROR,
-        ErrorCode.CONCURRENT_GENERATION_ERROR,
-        ErrorCode.GENERATION_START_FAILED,
-        ErrorCode.GENERATION_INIT_FAILED,
-    }
-)
+
+
+@functools.cache
+def _code_rules() -> tuple[frozenset[str], frozenset[str]]:
+    """(codes never retried, codes with which the API says a create made nothing and may be
+    sent again). Built on first use: the generated `ErrorCode` is loaded only when an error
+    needs deciding, not by `import imagegen` (importing it builds every generated model)."""
+    from imagegen_api.models import ErrorCode
+
+    never = frozenset(
+        {
+            ErrorCode.INSUFFICIENT_CREDITS,
+            ErrorCode.NSFW_CONTENT_DETECTED,
+            ErrorCode.AUTHENTICATION_FAILED,
+            ErrorCode.MISSING_API_TOKEN,
+            ErrorCode.INVALID_API_TOKEN,
+            ErrorCode.VALIDATION_ERROR,
+            ErrorCode.INVALID_JSON,
+            ErrorCode.INVALID_IMAGE,
+            ErrorCode.IMAGE_INACCESSIBLE,
+            ErrorCode.IMAGE_DOWNLOAD_FAILED,
+            ErrorCode.IMAGE_SIZE_LIMIT_EXCEEDED,
+            ErrorCode.GENERATION_NOT_FOUND,
+            ErrorCode.INVALID_GENERATION_ID,
+            ErrorCode.ACCOUNT_NOT_FOUND,
+        }
+    )
+    creates = frozenset(
+        {
+            ErrorCode.RATE_LIMIT_ERROR,
+            ErrorCode.CONCURRENT_GENERATION_ERROR,
+            ErrorCode.GENERATION_START_FAILED,
+            ErrorCode.GENERATION_INIT_FAILED,
+        }
+    )
+    return never, creates
 
 
 def answer_is_retryable(status: int, code: str, *, creates: bool) -> bool:
     """Whether an error answer may be retried: by a read, or (`creates`) by a create."""
-    if code in _NEVER_RETRIED:
+    never_retried, create_codes = _code_rules()
+    if code in never_retried:
         return False
     if creates:
-        return code in _CREATE_CODES or status == 503
+        return code in create_codes or status == 503
     return status in _READ_STATUSES
 
 

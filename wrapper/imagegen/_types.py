@@ -2,15 +2,38 @@
 
 The generated models mark absent fields with `UNSET` and hold lists; these types use None and
 tuples, so a result is hashable, immutable and prints plainly. `_parsing` builds them.
+
+`GenerationStatus` is the generated enum. It is loaded on first use, not at import: importing
+any generated model runs `imagegen_api.models`' `__init__`, which builds every model (tens of
+milliseconds), and `import imagegen` should not pay for that before a request needs it. So the
+name is served by a PEP 562 module `__getattr__`, and the fields' annotations name it through
+`_models`, which imports the generated package when an annotation is resolved
+(`typing.get_type_hints`).
 """
 
 from __future__ import annotations
 
 import datetime
+import functools
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import attrs
-from imagegen_api.models import GenerationStatus
+
+if TYPE_CHECKING:
+    from imagegen_api import models as _models
+    from imagegen_api.models import GenerationStatus
+else:
+
+    class _GeneratedModels:
+        """`imagegen_api.models`, imported when an attribute is first read."""
+
+        def __getattr__(self, name: str) -> object:
+            from imagegen_api import models
+
+            return getattr(models, name)
+
+    _models = _GeneratedModels()
 
 __all__ = [
     "Account",
@@ -24,7 +47,27 @@ __all__ = [
     "GenerationStatus",
 ]
 
-_TERMINAL = frozenset({GenerationStatus.SUCCEEDED, GenerationStatus.FAILED})
+
+def __getattr__(name: str) -> object:
+    if name == "GenerationStatus":
+        from imagegen_api.models import GenerationStatus
+
+        return GenerationStatus
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+@functools.cache
+def _terminal() -> frozenset[str]:
+    from imagegen_api.models import GenerationStatus
+
+    return frozenset({GenerationStatus.SUCCEEDED, GenerationStatus.FAILED})
+
+
+@functools.cache
+def _status(name: str) -> str:
+    from imagegen_api.models import GenerationStatus
+
+    return GenerationStatus[name]
 
 
 @attrs.frozen(kw_only=True)
@@ -32,7 +75,7 @@ class Generation:
     """A generation, as getImage reports it (list items fill the fields the list carries)."""
 
     id: str
-    status: GenerationStatus
+    status: _models.GenerationStatus
     prompt: str | None = None
     name: str | None = None
     aspect_ratio: str | None = None
@@ -54,15 +97,15 @@ class Generation:
     @property
     def is_terminal(self) -> bool:
         """True once the generation has succeeded or failed: it will not change again."""
-        return self.status in _TERMINAL
+        return self.status in _terminal()
 
     @property
     def succeeded(self) -> bool:
-        return self.status == GenerationStatus.SUCCEEDED
+        return self.status == _status("SUCCEEDED")
 
     @property
     def failed(self) -> bool:
-        return self.status == GenerationStatus.FAILED
+        return self.status == _status("FAILED")
 
 
 @attrs.frozen(kw_only=True)
@@ -70,7 +113,7 @@ class CreatedGeneration:
     """What createImage answers: the new generation's id, its status and what it cost."""
 
     id: str
-    status: GenerationStatus
+    status: _models.GenerationStatus
     credit_cost: int
 
 

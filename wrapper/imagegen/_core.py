@@ -90,6 +90,8 @@ WAIT_TIMEOUT = 300.0
 MAX_DOWNLOAD_BYTES = 128 * 1024 * 1024
 MAX_REDIRECTS = 5
 _REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+# The keys of a generated `_get_kwargs` result that `build` places itself.
+_PLACED = frozenset({"method", "url", "headers"})
 _LOOPBACK_NAMES = frozenset({"localhost"})
 # How many recent generations reconciliation looks through, and how many ids this client
 # remembers as its own (so a reconcile never mistakes an earlier create for the lost one).
@@ -249,6 +251,9 @@ class ClientCore:
                 field="auth_header",
             )
         self.base_url = check_base_url(url)
+        # Each request's URL is this text plus the operation's path, parsed once by httpx as it
+        # builds the request (URL.copy_with per request would parse and check it twice).
+        self._url_prefix = str(self.base_url).rstrip("/")
         self.auth_header: AuthHeader = auth_header
         self.clock: Clock = clock if clock is not None else SystemClock()
         self.retry = retry if retry is not None else RetryPolicy(max_retries=max_retries)
@@ -271,15 +276,16 @@ class ClientCore:
         operation: Operation,
         timeout: httpx.Timeout | None,
     ) -> httpx.Request:
-        kwargs = dict(operation.kwargs)
-        method = kwargs.pop("method").upper()
-        path = kwargs.pop("url")
-        headers = {**kwargs.pop("headers", {}), **self.auth_headers()}
-        url = self.base_url.copy_with(path=self.base_url.path + path)
-        extra: dict[str, Any] = {}
+        kwargs = operation.kwargs
+        headers = self.auth_headers()
+        if "headers" in kwargs:
+            headers = {**kwargs["headers"], **headers}
+        extra = {name: value for name, value in kwargs.items() if name not in _PLACED}
         if timeout is not None:
             extra["timeout"] = timeout
-        return http.build_request(method, url, headers=headers, **kwargs, **extra)
+        return http.build_request(
+            kwargs["method"].upper(), self._url_prefix + kwargs["url"], headers=headers, **extra
+        )
 
     def follow(self, request: httpx.Request, response: httpx.Response) -> httpx.Request | None:
         """The request that follows a redirect answer, or None when the answer is final.
@@ -287,8 +293,10 @@ class ClientCore:
         Within the origin, the request goes as it was; across origins, without either auth
         header (httpx strips `Authorization` there, but not `X-API-Key`, so it is done here).
         """
+        if response.status_code not in _REDIRECT_STATUSES:
+            return None
         location = response.headers.get("location")
-        if response.status_code not in _REDIRECT_STATUSES or not location:
+        if not location:
             return None
         try:
             url = request.url.join(location)
@@ -324,18 +332,18 @@ class ClientCore:
         return APIConnectionError(f"No answer from the API: {detail}", request_sent=not not_sent)
 
     def parse(self, operation_id: str, response: httpx.Response) -> Any:
-        rid = response.headers.get("x-request-id")
-        logger.debug(
-            "%s %s -> %d (request id %s)",
-            response.request.method,
-            response.request.url,
-            response.status_code,
-            rid,
-        )
-        from ._parsing import parse_response
+        if logger.isEnabledFor(logging.DEBUG):  # its arguments cost more than the check
+            logger.debug(
+                "%s %s -> %d (request id %s)",
+                response.request.method,
+                response.request.url,
+                response.status_code,
+                response.headers.get("x-request-id"),
+            )
+        from imagegen import _parsing  # absolute: a relative import here costs 1 us per call
 
         try:
-            return parse_response(operation_id, response, now=self.clock.time())
+            return _parsing.parse_response(operation_id, response, now=self.clock.time())
         except APIError as exc:
             raise self._scrubbed(exc) from None
 
@@ -433,10 +441,11 @@ class ClientCore:
 
     def call_plan(self, operation: Operation) -> Plan[Any]:
         """A read (or any call that creates nothing): sent, parsed, retried by the policy."""
-        state = self.retry_state(operation)
+        state = self.retry_state(operation)  # now: the retry budget runs from the first send
+        send = Send(operation)
         while True:
             try:
-                response = yield Send(operation)
+                response = yield send
                 result = self.parse(operation.operation_id, response)
             except (APIError, APIConnectionError) as exc:
                 delay = state.next_delay(exc)
@@ -544,10 +553,26 @@ def list_operation(limit: int, offset: int) -> Operation:
 def get_operation(generation_id: object) -> Operation:
     from imagegen_api.api.images import get_image
 
-    from . import _validation
+    from imagegen import _validation
 
-    checked = _validation.check_generation_id(id_of(generation_id))
-    return Operation("getImage", get_image._get_kwargs(UUID(checked)))
+    # The id is parsed once, here: the check is given the UUID (it then only formats it), and
+    # so is the generated path builder.
+    value = _parsed_id(id_of(generation_id))
+    checked = _validation.check_generation_id(value)
+    return Operation(
+        "getImage", get_image._get_kwargs(value if isinstance(value, UUID) else UUID(checked))
+    )
+
+
+def _parsed_id(value: object) -> object:
+    """`value` as a UUID when it is a string that parses as one; otherwise as it came, for
+    `check_generation_id` to accept (a UUID padded with spaces) or to say what is wrong."""
+    if isinstance(value, str):
+        try:
+            return UUID(value)
+        except ValueError:
+            return value
+    return value
 
 
 def create_operation(body: CreateImageRequest) -> Operation:

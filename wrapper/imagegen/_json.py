@@ -12,6 +12,16 @@ def _refuse_constant(token: str) -> Any:
     raise ValueError(f"{token} is not JSON")
 
 
+# One decoder, made once: `json.loads` with any keyword argument builds a new one per call.
+_DECODER = json.JSONDecoder(parse_constant=_refuse_constant)
+
+
 def loads(text: str | bytes) -> Any:
     """Parse `text`, raising ValueError (JSONDecodeError included) on anything not strict JSON."""
-    return json.loads(text, parse_constant=_refuse_constant)
+    # What json.loads does before decoding, as it does it.
+    if isinstance(text, str):
+        if text.startswith("\ufeff"):
+            raise json.JSONDecodeError("Unexpected UTF-8 BOM (decode using utf-8-sig)", text, 0)
+    else:
+        text = text.decode(json.detect_encoding(text), "surrogatepass")
+    return _DECODER.decode(text)

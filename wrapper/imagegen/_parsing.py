@@ -109,6 +109,9 @@ def parse_response(
 
 
 def _optional(value: object, kind: type | tuple[type, ...], name: str) -> Any:
+    cls = value.__class__
+    if cls is kind:  # the usual case, decided at once: a value of exactly the JSON type
+        return value
     if value is None or isinstance(value, Unset):
         return None
     if isinstance(value, bool) and kind is not bool:
@@ -142,6 +145,8 @@ def _required_int(value: object, name: str) -> int:
 
 
 def _float(value: object, name: str) -> float | None:
+    if value.__class__ is float:
+        return value
     result: int | float | None = _optional(value, (int, float), name)
     return None if result is None else float(result)
 

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import collections
 import datetime
+import functools
 import ipaddress
 import logging
 import os
@@ -340,10 +341,8 @@ class ClientCore:
                 response.status_code,
                 response.headers.get("x-request-id"),
             )
-        from imagegen import _parsing  # absolute: a relative import here costs 1 us per call
-
         try:
-            return _parsing.parse_response(operation_id, response, now=self.clock.time())
+            return _parse_response()(operation_id, response, now=self.clock.time())
         except APIError as exc:
             raise self._scrubbed(exc) from None
 
@@ -550,17 +549,38 @@ def list_operation(limit: int, offset: int) -> Operation:
     return Operation("listImages", list_images._get_kwargs(limit=limit, offset=offset))
 
 
-def get_operation(generation_id: object) -> Operation:
+# Loaders of what a get needs on every call, imported at the first (the generated operation
+# module loads every generated model): a cached call costs far less than an import statement.
+
+
+@functools.cache
+def _get_image_kwargs() -> Callable[[UUID], dict[str, Any]]:
     from imagegen_api.api.images import get_image
 
-    from imagegen import _validation
+    return get_image._get_kwargs
 
+
+@functools.cache
+def _check_generation_id() -> Callable[[object], str]:
+    from ._validation import check_generation_id
+
+    return check_generation_id
+
+
+@functools.cache
+def _parse_response() -> Callable[..., Any]:
+    from ._parsing import parse_response
+
+    return parse_response
+
+
+def get_operation(generation_id: object) -> Operation:
     # The id is parsed once, here: the check is given the UUID (it then only formats it), and
     # so is the generated path builder.
     value = _parsed_id(id_of(generation_id))
-    checked = _validation.check_generation_id(value)
+    checked = _check_generation_id()(value)
     return Operation(
-        "getImage", get_image._get_kwargs(value if isinstance(value, UUID) else UUID(checked))
+        "getImage", _get_image_kwargs()(value if isinstance(value, UUID) else UUID(checked))
     )
 
 

@@ -22,6 +22,9 @@ def loads(text: str | bytes) -> Any:
     if isinstance(text, str):
         if text.startswith("\ufeff"):
             raise json.JSONDecodeError("Unexpected UTF-8 BOM (decode using utf-8-sig)", text, 0)
+    elif text[:1] == b"{" and text[1:2] != b"\0":
+        # An object whose first two bytes are not zero: UTF-8, as detect_encoding would say.
+        text = text.decode("utf-8", "surrogatepass")
     else:
         text = text.decode(json.detect_encoding(text), "surrogatepass")
     return _DECODER.decode(text)

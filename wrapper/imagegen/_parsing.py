@@ -11,12 +11,13 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Mapping
 from typing import Any, Literal, overload
+from uuid import UUID
 
 import httpx
 from imagegen_api.models import (
     AccountResponse,
     CreateImageResponse,
-    GetImageResponse,
+    GenerationStatus,
     ListImagesResponse,
     StatusCheckResponse,
 )
@@ -43,6 +44,9 @@ OperationId = Literal["getStatus", "getAccount", "listImages", "getImage", "crea
 
 class _Mismatch(Exception):
     """A field of a 2xx body is not what the spec says it is."""
+
+
+_ABSENT = object()  # a field the body does not carry
 
 
 @overload
@@ -162,6 +166,8 @@ def _moment(value: object, name: str) -> datetime.datetime | None:
 
 
 def _strings(value: object, name: str) -> tuple[str, ...]:
+    if value.__class__ is list and all(item.__class__ is str for item in value):
+        return tuple(value)
     if value is None or isinstance(value, Unset):
         return ()
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
@@ -178,30 +184,55 @@ def _object(value: object, name: str) -> Mapping[str, Any]:
 # -- one converter per operation ----------------------------------------------------------------
 
 
+def _checked(value: object, kind: type, name: str) -> Any:
+    """A field's value as the wrapper holds it, for any value not exactly of its JSON type."""
+    if kind is float:
+        return _float(value, name)
+    if kind is tuple:
+        return _strings(value, name)
+    return _optional(value, kind, name)
+
+
+# The fields of a wrapper `Generation` taken from the generated models, in the order they are
+# checked: (attribute of both, name in the JSON body, the exact type a present value has when
+# it needs no conversion, whether only getImage's model has it). `tuple` marks a list of
+# strings (held as a tuple).
+_GENERATION_FIELDS: tuple[tuple[str, str, type, bool], ...] = (
+    ("prompt", "prompt", str, False),
+    ("name", "name", str, False),
+    ("aspect_ratio", "aspectRatio", str, False),
+    ("model_provider", "modelProvider", str, False),
+    ("output_number", "outputNumber", int, False),
+    ("output_success", "outputSuccess", int, False),
+    ("output_failed", "outputFailed", int, False),
+    ("current_image", "currentImage", int, True),
+    ("deleted_image", "deletedImage", int, True),
+    ("credit_cost", "creditCost", int, False),
+    ("output_images", "outputImages", tuple, False),
+    ("failure_reason", "failureReason", str, True),
+    ("predict_time", "predictTime", float, False),
+    ("total_time", "totalTime", float, False),
+    ("created_at", "createdAt", datetime.datetime, False),
+    ("is_public", "isPublic", bool, False),
+    ("image_input", "imageInput", tuple, False),
+)
+
+
 def generation_from_api(model: ApiGeneration | ApiGenerationSummary) -> Generation:
-    """A wrapper `Generation` from the generated getImage model or a listImages item."""
-    detail = model if isinstance(model, ApiGeneration) else None
-    return Generation(
-        id=str(model.generation_id),
-        status=model.status,
-        prompt=_str(model.prompt, "prompt"),
-        name=_str(model.name, "name"),
-        aspect_ratio=_str(model.aspect_ratio, "aspectRatio"),
-        model_provider=_str(model.model_provider, "modelProvider"),
-        output_number=_int(model.output_number, "outputNumber"),
-        output_success=_int(model.output_success, "outputSuccess"),
-        output_failed=_int(model.output_failed, "outputFailed"),
-        current_image=_int(detail.current_image, "currentImage") if detail else None,
-        deleted_image=_int(detail.deleted_image, "deletedImage") if detail else None,
-        credit_cost=_int(model.credit_cost, "creditCost"),
-        output_images=_strings(model.output_images, "outputImages"),
-        failure_reason=_str(detail.failure_reason, "failureReason") if detail else None,
-        predict_time=_float(model.predict_time, "predictTime"),
-        total_time=_float(model.total_time, "totalTime"),
-        created_at=_moment(model.created_at, "createdAt"),
-        is_public=_bool(model.is_public, "isPublic"),
-        image_input=_strings(model.image_input, "imageInput"),
-    )
+    """A wrapper `Generation` from the generated getImage model or a listImages item.
+
+    One loop over the fields: a value of exactly its JSON type is taken as it is (the usual
+    case, decided by one identity test); anything else (absent, null, a list, a wrong type) goes
+    through the field checks, which convert it or raise.
+    """
+    detail = isinstance(model, ApiGeneration)
+    fields: dict[str, Any] = {"id": str(model.generation_id), "status": model.status}
+    for attribute, label, kind, detail_only in _GENERATION_FIELDS:
+        if detail_only and not detail:
+            continue
+        value = getattr(model, attribute)
+        fields[attribute] = value if value.__class__ is kind else _checked(value, kind, label)
+    return Generation(**fields)
 
 
 def _status(data: Mapping[str, Any]) -> ConnectionStatus:
@@ -263,8 +294,35 @@ def _page(data: Mapping[str, Any]) -> GenerationPage:
 
 
 def _generation(data: Mapping[str, Any]) -> Generation:
-    _object(data.get("data"), "data")
-    return generation_from_api(GetImageResponse.from_dict(data).data)
+    raw = _object(data.get("data"), "data")
+    if "success" not in data:  # required: GetImageResponse.from_dict raises this KeyError
+        raise KeyError("success")
+    return generation_from_json(raw)
+
+
+def generation_from_json(raw: Mapping[str, Any]) -> Generation:
+    """getImage's generation straight from its JSON object, in one pass: what
+    `generation_from_api(GetImageResponse.from_dict(body).data)` returns or raises, without
+    building the generated model first (images.get is the call polling repeats).
+
+    First the conversions the generated `Generation.from_dict` makes, in its order and with its
+    exceptions (the id as a UUID, the status as the generated enum, `createdAt` as a datetime),
+    then the field checks of `generation_from_api`, over the same `_GENERATION_FIELDS`. The
+    generated model stays the source of the shape: tests/wrapper/test_parsing_one_pass.py holds
+    the fields and their JSON names to it, and the result to that of the generated path.
+    """
+    generation_id = str(UUID(raw["generationId"]))
+    status = GenerationStatus(raw["status"])
+    created_at = raw.get("createdAt", _ABSENT)
+    if created_at is not _ABSENT:
+        created_at = datetime.datetime.fromisoformat(created_at)
+    fields: dict[str, Any] = {"id": generation_id, "status": status}
+    for attribute, label, kind, _detail_only in _GENERATION_FIELDS:
+        value = created_at if kind is datetime.datetime else raw.get(label)
+        if value is _ABSENT:
+            value = None
+        fields[attribute] = value if value.__class__ is kind else _checked(value, kind, label)
+    return Generation(**fields)
 
 
 def _created(data: Mapping[str, Any]) -> CreatedGeneration:

@@ -218,7 +218,10 @@ class Client:
             )
         self._owns_http = http_client is None
         self._timeout = timeout_for(timeout, self._owns_http)
-        self._http = http_client if http_client is not None else httpx.Client()
+        # One we make gets the client's timeout as its default too, so the requests it sends
+        # that are not API calls (downloads of outputs) wait no longer and no shorter; a
+        # caller's http client keeps its own.
+        self._http = http_client if http_client is not None else httpx.Client(timeout=self._timeout)
         self._create_lock = threading.Lock()
         self.images = Images(self)
 
@@ -529,7 +532,9 @@ class AsyncClient:
             )
         self._owns_http = http_client is None
         self._timeout = timeout_for(timeout, self._owns_http)
-        self._http = http_client if http_client is not None else httpx.AsyncClient()
+        self._http = (  # with the client's timeout, as in Client
+            http_client if http_client is not None else httpx.AsyncClient(timeout=self._timeout)
+        )
         self._create_lock: asyncio.Lock | None = None
         self.images = AsyncImages(self)
 

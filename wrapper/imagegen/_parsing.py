@@ -97,10 +97,11 @@ def parse_response(
         data = _json.loads(response.content)
     except (ValueError, RecursionError):
         raise unexpected_body(response, "the body is not JSON") from None
-    if isinstance(data, Mapping) and data.get("success") is False:
+    # JSON objects decode to dicts: `dict`, not the slower ABC `Mapping`, is the test here.
+    if isinstance(data, dict) and data.get("success") is False:
         # A 2xx that reports a failure in one of the error shapes: an error all the same.
         raise error_from_response(response, now=now)
-    if not isinstance(data, Mapping):
+    if not isinstance(data, dict):
         raise unexpected_body(response, f"the body is a JSON {type(data).__name__}, not an object")
     try:
         return parser(data)
@@ -179,6 +180,8 @@ def _strings(value: object, name: str) -> tuple[str, ...]:
 
 
 def _object(value: object, name: str) -> Mapping[str, Any]:
+    if value.__class__ is dict:  # what JSON objects decode to; other mappings checked below
+        return value
     if not isinstance(value, Mapping):
         raise _Mismatch(f"field {name!r} is {type(value).__name__}, expected an object")
     return value

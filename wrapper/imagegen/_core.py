@@ -575,18 +575,17 @@ def _parse_response() -> Callable[..., Any]:
 
 
 def get_operation(generation_id: object) -> Operation:
-    # The id is parsed once, here: the check is given the UUID (it then only formats it), and
-    # so is the generated path builder.
+    # The id is parsed once, here, and the UUID goes to the generated path builder. Only what
+    # does not parse as it is goes to `check_generation_id` (which, given a UUID, would only
+    # format it): it accepts a UUID padded with spaces, and says what is wrong with the rest.
     value = _parsed_id(id_of(generation_id))
-    checked = _check_generation_id()(value)
-    return Operation(
-        "getImage", _get_image_kwargs()(value if isinstance(value, UUID) else UUID(checked))
-    )
+    if not isinstance(value, UUID):
+        value = UUID(_check_generation_id()(value))
+    return Operation("getImage", _get_image_kwargs()(value))
 
 
 def _parsed_id(value: object) -> object:
-    """`value` as a UUID when it is a string that parses as one; otherwise as it came, for
-    `check_generation_id` to accept (a UUID padded with spaces) or to say what is wrong."""
+    """`value` as a UUID when it is a string that parses as one; otherwise as it came."""
     if isinstance(value, str):
         try:
             return UUID(value)

@@ -327,9 +327,12 @@ def generation_from_json(raw: Mapping[str, Any]) -> Generation:
     fields: dict[str, Any] = {"id": generation_id, "status": status}
     for attribute, label, kind, _detail_only in _GENERATION_FIELDS:
         value = created_at if kind is datetime.datetime else raw.get(label)
-        if value is _ABSENT:
-            value = None
-        fields[attribute] = value if value.__class__ is kind else _checked(value, kind, label)
+        if value.__class__ is kind:
+            fields[attribute] = value
+        elif value is None or value is _ABSENT:
+            pass  # absent and null are None (or ()), the wrapper type's defaults
+        else:
+            fields[attribute] = _checked(value, kind, label)
     return Generation(**fields)
 
 

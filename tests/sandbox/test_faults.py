@@ -240,7 +240,8 @@ def test_dropped_connections_break_the_response_when_served_by_uvicorn() -> None
         headers = {"Authorization": f"Bearer {DEFAULT_API_KEY}"}
         for kind in ("drop_before", "drop_after"):
             control.add_fault("createImage", kind)
-            with pytest.raises(httpx.RemoteProtocolError):
+            # Closed mid-response: "peer closed the connection" or a reset, as the OS has it.
+            with pytest.raises((httpx.RemoteProtocolError, httpx.ReadError)):
                 http.post("/images", json={"prompt": "a fox"}, headers=headers)
         # before: nothing was created; after: it was
         assert len(control.generations()) == 1

@@ -221,6 +221,18 @@ def test_scaled_clock_runs_faster_than_its_base() -> None:
         ScaledClock(0)
 
 
+def test_scaled_clock_jumps_forward_by_hand_and_keeps_running() -> None:
+    base = VirtualClock()
+    clock = ScaledClock(10, base=base)
+    start_monotonic, start_time = clock.monotonic(), clock.time()
+    clock.advance(500)
+    base.advance(1)
+    assert clock.monotonic() - start_monotonic == pytest.approx(510)
+    assert clock.time() - start_time == pytest.approx(510)
+    with pytest.raises(ValueError, match="back"):
+        clock.advance(-1)
+
+
 def test_serve_prints_url_and_key_and_stops_gracefully_on_ctrl_c() -> None:
     import signal
     import subprocess

@@ -30,6 +30,8 @@ class ScaledClock:
     """Real time run `speed` times faster, from the moment it is made.
 
     With `speed=60` a generation the docs time at one minute is done in a second of real time.
+    `advance` jumps it forward as well (the control surface's clock advance), so a test against
+    a served sandbox can end a long generation at once instead of waiting for it.
     """
 
     def __init__(self, speed: float, base: Clock | None = None) -> None:
@@ -39,6 +41,12 @@ class ScaledClock:
         self._base = base if base is not None else SystemClock()
         self._start_monotonic = self._base.monotonic()
         self._start_time = self._base.time()
+        self._jumped = 0.0
+
+    def advance(self, seconds: float) -> None:
+        if seconds < 0:
+            raise ValueError(f"a clock cannot go back (advance by {seconds})")
+        self._jumped += seconds
 
     def monotonic(self) -> float:
         return self._start_monotonic + self._elapsed()
@@ -53,7 +61,7 @@ class ScaledClock:
         await self._base.asleep(seconds / self.speed)
 
     def _elapsed(self) -> float:
-        return (self._base.monotonic() - self._start_monotonic) * self.speed
+        return (self._base.monotonic() - self._start_monotonic) * self.speed + self._jumped
 
     def __repr__(self) -> str:
         return f"ScaledClock(speed={self.speed})"

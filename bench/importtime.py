@@ -12,6 +12,7 @@ httpx` does not are summed by package (their self times, median over the runs).
 from __future__ import annotations
 
 import collections
+import os
 import subprocess
 import sys
 import tempfile
@@ -31,6 +32,9 @@ def import_times(module: str, cwd: str) -> tuple[int, dict[str, int]]:
         text=True,
         cwd=cwd,
         check=True,
+        # As users run it: bytecode cached by the warm-up run, not compiled in every measured
+        # one (some environments, this one included, set PYTHONDONTWRITEBYTECODE).
+        env={k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"},
     )
     # Lines read "import time: <self us> | <cumulative us> | <name>", the name indented by
     # nesting depth: a top-level import has exactly one space before its name.

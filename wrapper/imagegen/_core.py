@@ -27,7 +27,6 @@ from __future__ import annotations
 import collections
 import datetime
 import functools
-import ipaddress
 import logging
 import os
 import threading
@@ -46,6 +45,7 @@ from ._errors import (
     ImagegenError,
     InvalidRequestError,
 )
+from ._net import is_loopback_host
 from ._pacing import CreatePacer, Pacing
 from ._retry import RetryPolicy, RetryState, create_outcome_unknown, describe
 from ._types import CreatedGeneration, Generation, GenerationPage
@@ -93,7 +93,6 @@ MAX_REDIRECTS = 5
 _REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 # The keys of a generated `_get_kwargs` result that `build` places itself.
 _PLACED = frozenset({"method", "url", "headers"})
-_LOOPBACK_NAMES = frozenset({"localhost"})
 # How many recent generations reconciliation looks through, and how many ids this client
 # remembers as its own (so a reconcile never mistakes an earlier create for the lost one).
 _RECONCILE_PAGE = 20
@@ -136,16 +135,6 @@ class _Secret:
     __str__ = __repr__
 
 
-def _is_loopback(host: str) -> bool:
-    host = host.strip("[]").lower()
-    if host in _LOOPBACK_NAMES:
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def check_base_url(value: str) -> httpx.URL:
     """The base URL, if it is one the key may be sent to: https, or plain http to loopback."""
     try:
@@ -156,7 +145,7 @@ def check_base_url(value: str) -> httpx.URL:
         raise InvalidRequestError(
             f"base_url must be an absolute https:// URL, got {value!r}", field="base_url"
         )
-    if url.scheme == "http" and not _is_loopback(url.host):
+    if url.scheme == "http" and not is_loopback_host(url.host):
         raise InvalidRequestError(
             f"base_url {value!r} is plain http: the API key would travel unencrypted. Use "
             "https:// (plain http is allowed only to loopback: localhost, 127.0.0.0/8, ::1)",

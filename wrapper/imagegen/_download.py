@@ -25,7 +25,6 @@ never raises: the generation did succeed, and those credits are the service's to
 from __future__ import annotations
 
 import contextlib
-import ipaddress
 import mimetypes
 import os
 import re
@@ -38,6 +37,7 @@ import httpx
 
 from ._errors import ImagegenError, InvalidRequestError
 from ._images import SNIFF_BYTES, format_size, image_type_from_content_type, sniff_image_type
+from ._net import is_loopback_host
 from ._types import Generation
 from ._validation import check_generation_id
 
@@ -356,21 +356,12 @@ def _checked_url(url: str) -> httpx.URL:
         raise _Refused("the URL has no host")
     if parsed.scheme == "https":
         return parsed
-    if parsed.scheme == "http" and _is_loopback(parsed.host):
+    if parsed.scheme == "http" and is_loopback_host(parsed.host):
         return parsed
     raise _Refused(
         f"refused a {parsed.scheme or 'scheme-less'} URL: outputs are fetched over https only "
         "(plain http only from loopback hosts)"
     )
-
-
-def _is_loopback(host: str) -> bool:
-    if host.lower().rstrip(".") == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 def _reason(exc: Exception) -> str:

@@ -25,6 +25,7 @@ from typing import Final
 import httpx
 from starlette.concurrency import run_in_threadpool
 
+from .._net import is_loopback_url
 from ._bodies import ErrorAnswer
 from ._images import (
     MAX_IMAGE_BYTES,
@@ -34,7 +35,6 @@ from ._images import (
     image_type,
     is_decodable,
 )
-from ._net import is_loopback_url
 
 __all__ = ["check_references"]
 

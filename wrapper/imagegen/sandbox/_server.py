@@ -7,7 +7,6 @@ uvicorn is imported only here, and only when a server starts.
 from __future__ import annotations
 
 import contextlib
-import ipaddress
 import socket
 import sys
 import threading
@@ -16,6 +15,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, Final, TextIO
 
 from .._clock import Clock, SystemClock
+from .._net import is_loopback_host
 
 if TYPE_CHECKING:
     from ._transport import ASGIApp
@@ -65,15 +65,6 @@ class ScaledClock:
 
     def __repr__(self) -> str:
         return f"ScaledClock(speed={self.speed})"
-
-
-def is_loopback_host(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def _check_host(host: str, allow_remote: bool) -> None:

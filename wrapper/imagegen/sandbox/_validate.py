@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Final
 
+from .._net import is_loopback_url
 from ._bodies import (
     DETAIL_MIXED_INPUTS,
     DETAIL_PROMPT_REQUIRED,
@@ -29,7 +30,6 @@ from ._bodies import (
     ErrorAnswer,
     error_body,
 )
-from ._net import is_loopback_url
 
 __all__ = ["ASPECT_RATIOS", "RESOLUTIONS", "Validated", "parse_create_body"]
 

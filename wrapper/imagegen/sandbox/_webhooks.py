@@ -17,7 +17,7 @@ from typing import Any, Final
 
 import httpx
 
-from ._net import is_loopback_url
+from .._net import is_loopback_url
 
 __all__ = ["BACKOFF", "WebhookDispatcher"]
 

@@ -1,9 +1,10 @@
 """imagegen: a Python SDK for the imagegen image-generation API.
 
-Five public names are loaded on first use (PEP 562 module `__getattr__`), not by
+Seven public names are loaded on first use (PEP 562 module `__getattr__`), not by
 `import imagegen`: `ErrorCode` and `GenerationStatus` (the generated enums: importing either
 runs `imagegen_api.models`' `__init__`, which builds every generated model), `PollSchedule`,
-`DownloadedFiles` and `DownloadError` (their modules import generated models). Everything a
+`DownloadedFiles`, `DownloadError`, `InvalidWebhookError` and `WebhookEvent` (their modules
+import generated models). Everything a
 client needs to be built is imported here; the generated client is imported by the first
 request.
 """
@@ -50,6 +51,7 @@ if TYPE_CHECKING:
 
     from ._download import DownloadedFiles, DownloadError
     from ._polling import PollSchedule
+    from .webhooks import InvalidWebhookError, WebhookEvent
 
 # name -> (module, attribute) of the names loaded on first use.
 _LAZY = {
@@ -58,6 +60,8 @@ _LAZY = {
     "PollSchedule": ("imagegen._polling", "PollSchedule"),
     "DownloadedFiles": ("imagegen._download", "DownloadedFiles"),
     "DownloadError": ("imagegen._download", "DownloadError"),
+    "InvalidWebhookError": ("imagegen.webhooks", "InvalidWebhookError"),
+    "WebhookEvent": ("imagegen.webhooks", "WebhookEvent"),
 }
 
 __version__ = "0.1.0"
@@ -91,6 +95,7 @@ __all__ = [
     "Images",
     "InsufficientCreditsError",
     "InvalidRequestError",
+    "InvalidWebhookError",
     "NotFoundError",
     "Pacing",
     "PollSchedule",
@@ -103,6 +108,7 @@ __all__ = [
     "ValidationError",
     "VirtualClock",
     "WaitTimeoutError",
+    "WebhookEvent",
     "__version__",
 ]
 

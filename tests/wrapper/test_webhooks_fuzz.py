@@ -12,20 +12,8 @@ from hypothesis import strategies as st
 from imagegen.webhooks import InvalidWebhookError, WebhookEvent, parse
 from imagegen_api.models import ErrorCode, GenerationStatus
 
-JSON_SCALARS = (
-    st.none()
-    | st.booleans()
-    | st.integers(min_value=-(2**64), max_value=2**64)
-    | st.floats(allow_nan=False, allow_infinity=False)
-    | st.text(max_size=16)
-)
-JSON_VALUES = st.recursive(
-    JSON_SCALARS,
-    lambda children: (
-        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=4)
-    ),
-    max_leaves=8,
-)
+from tests.fuzz.bodies import JSON_VALUES
+
 FIELDS = ["generationId", "status", "message", "outputImages", "creditCost", "failureReason"]
 
 VALID_EVENTS = st.fixed_dictionaries(

@@ -40,6 +40,7 @@ from imagegen import (
     WaitTimeoutError,
 )
 from imagegen._errors import SERVICE_UNAVAILABLE, UNEXPECTED_RESPONSE, error_from_response
+from imagegen._retry import Outcome, decide
 from imagegen._parsing import parse_response
 
 SPEC = Path(__file__).resolve().parents[2] / "spec" / "openapi.yaml"
@@ -324,7 +325,8 @@ def test_html_502_page_from_a_proxy_is_a_server_error_with_the_page() -> None:
     assert error.body == page
     assert error.request_id == "edge-1"
     assert "not JSON (text/html)" in error.message
-    assert error.retryable is True  # a read may try again: the proxy, not the API, failed
+    # A read may try again: the proxy, not the API, failed.
+    assert decide(error, creates=False) is Outcome.RETRY
 
 
 @pytest.mark.parametrize("status", [400, 401, 402, 422, 429, 500])
@@ -344,13 +346,46 @@ def test_a_status_with_no_code_in_the_body_derives_the_documented_one(status: in
     assert error.body == "<html>oops</html>"
 
 
-def test_a_404_without_a_code_derives_it_from_the_path() -> None:
-    generation = error_from_response(_response(404, "", path=f"/v1/images/{GENERATION_ID}"))
-    account = error_from_response(_response(404, "", path="/v1/account"))
-    assert generation.code == ErrorCode.GENERATION_NOT_FOUND
-    assert account.code == ErrorCode.ACCOUNT_NOT_FOUND
-    assert type(generation) is type(account) is NotFoundError
-    assert "empty body" in generation.message
+@pytest.mark.parametrize(
+    "body",
+    ["", "<html><h1>404 Not Found</h1></html>", '{"detail": "Not Found"}', '{"message": "nope"}'],
+    ids=["empty", "html", "framework-detail", "other-json"],
+)
+@pytest.mark.parametrize("path", [f"/images/{GENERATION_ID}", "/account", "/status"])
+def test_a_404_that_is_not_an_api_answer_says_the_base_url_is_probably_wrong(
+    body: str, path: str
+) -> None:
+    # What a base URL without its version prefix (https://host instead of https://host/v1)
+    # gets: the host's own 404, not "generation not found" or "check the key".
+    error = error_from_response(_response(404, body, path=path))
+    assert type(error) is UnexpectedResponseError
+    assert error.code == UNEXPECTED_RESPONSE
+    assert "base URL is probably wrong" in error.message
+    assert "version prefix" in error.message
+    assert path in error.message
+
+
+@pytest.mark.parametrize(
+    ("body", "code"),
+    [
+        ('{"detail": "Generation not found"}', "GENERATION_NOT_FOUND"),
+        (
+            '{"success": false, "error": "ACCOUNT_NOT_FOUND", "message": "Account not found."}',
+            "ACCOUNT_NOT_FOUND",
+        ),
+        (
+            '{"success": false, "error": "INVALID_GENERATION_ID", "message": "x"}',
+            "INVALID_GENERATION_ID",
+        ),
+    ],
+)
+def test_a_documented_404_is_a_not_found_error_without_the_base_url_hint(
+    body: str, code: str
+) -> None:
+    error = error_from_response(_response(404, body, path=f"/v1/images/{GENERATION_ID}"))
+    assert type(error) is NotFoundError
+    assert error.code == code
+    assert "base URL" not in error.message
 
 
 def test_a_framework_style_detail_list_is_a_validation_error() -> None:

@@ -16,6 +16,7 @@ from imagegen import (
     AuthenticationError,
     ContentPolicyError,
     ErrorCode,
+    ImagegenError,
     InsufficientCreditsError,
     RateLimitError,
     RetryPolicy,
@@ -24,7 +25,7 @@ from imagegen import (
     ValidationError,
     VirtualClock,
 )
-from imagegen._retry import answer_is_retryable
+from imagegen._retry import Outcome, decide
 
 from .test_client_scripted import (
     GENERATION_ID,
@@ -62,29 +63,53 @@ def test_policy_refuses_nonsense() -> None:
 @pytest.mark.parametrize(
     ("status", "code", "read", "create"),
     [
-        (429, ErrorCode.RATE_LIMIT_ERROR, True, True),
-        (429, ErrorCode.CONCURRENT_GENERATION_ERROR, True, True),
-        (500, ErrorCode.GENERATION_START_FAILED, True, True),
-        (500, ErrorCode.GENERATION_INIT_FAILED, True, True),
-        (503, "SERVICE_UNAVAILABLE", True, True),
-        (500, ErrorCode.INTERNAL_SERVER_ERROR, True, False),
-        (500, ErrorCode.CREDIT_PROCESSING_FAILED, True, False),
-        (500, ErrorCode.GENERATION_UPDATE_FAILED, True, False),
-        (502, "UNEXPECTED_RESPONSE", True, False),
-        (402, ErrorCode.INSUFFICIENT_CREDITS, False, False),
-        (400, ErrorCode.NSFW_CONTENT_DETECTED, False, False),
-        (401, ErrorCode.INVALID_API_TOKEN, False, False),
-        (400, ErrorCode.VALIDATION_ERROR, False, False),
-        (422, ErrorCode.VALIDATION_ERROR, False, False),
-        (404, ErrorCode.GENERATION_NOT_FOUND, False, False),
-        # A code that can never heal stays unretried even under a retryable status.
-        (500, ErrorCode.INSUFFICIENT_CREDITS, False, False),
-        (418, "UNEXPECTED_RESPONSE", False, False),
+        (429, ErrorCode.RATE_LIMIT_ERROR, Outcome.RETRY, Outcome.RETRY),
+        (429, ErrorCode.CONCURRENT_GENERATION_ERROR, Outcome.RETRY, Outcome.RETRY),
+        (500, ErrorCode.GENERATION_START_FAILED, Outcome.RETRY, Outcome.RETRY),
+        (500, ErrorCode.GENERATION_INIT_FAILED, Outcome.RETRY, Outcome.RETRY),
+        (503, "SERVICE_UNAVAILABLE", Outcome.RETRY, Outcome.RETRY),
+        (500, ErrorCode.INTERNAL_SERVER_ERROR, Outcome.RETRY, Outcome.NEVER),
+        (500, ErrorCode.CREDIT_PROCESSING_FAILED, Outcome.RETRY, Outcome.NEVER),
+        (500, ErrorCode.GENERATION_UPDATE_FAILED, Outcome.RETRY, Outcome.NEVER),
+        # A gateway's answer: the create may have been taken; looked for before it is resent.
+        (502, "UNEXPECTED_RESPONSE", Outcome.RETRY, Outcome.LOOK_THEN_RETRY),
+        (504, "UNEXPECTED_RESPONSE", Outcome.RETRY, Outcome.LOOK_THEN_RETRY),
+        # A 2xx that could not be read: a create made something; never resent.
+        (201, "UNEXPECTED_RESPONSE", Outcome.NEVER, Outcome.LOOK),
+        (402, ErrorCode.INSUFFICIENT_CREDITS, Outcome.NEVER, Outcome.NEVER),
+        (400, ErrorCode.NSFW_CONTENT_DETECTED, Outcome.NEVER, Outcome.NEVER),
+        (401, ErrorCode.INVALID_API_TOKEN, Outcome.NEVER, Outcome.NEVER),
+        (400, ErrorCode.VALIDATION_ERROR, Outcome.NEVER, Outcome.NEVER),
+        (422, ErrorCode.VALIDATION_ERROR, Outcome.NEVER, Outcome.NEVER),
+        (404, ErrorCode.GENERATION_NOT_FOUND, Outcome.NEVER, Outcome.NEVER),
+        # A code sent with a status the docs do not give it: the status decides.
+        (500, ErrorCode.INSUFFICIENT_CREDITS, Outcome.RETRY, Outcome.NEVER),
+        (503, ErrorCode.INVALID_API_TOKEN, Outcome.RETRY, Outcome.RETRY),
+        (429, ErrorCode.VALIDATION_ERROR, Outcome.RETRY, Outcome.RETRY),
+        (400, ErrorCode.RATE_LIMIT_ERROR, Outcome.NEVER, Outcome.NEVER),
+        (429, "A_CODE_NOBODY_DOCUMENTED", Outcome.RETRY, Outcome.RETRY),
+        (418, "UNEXPECTED_RESPONSE", Outcome.NEVER, Outcome.NEVER),
     ],
 )
-def test_which_answers_are_retried(status: int, code: str, read: bool, create: bool) -> None:
-    assert answer_is_retryable(status, code, creates=False) is read
-    assert answer_is_retryable(status, code, creates=True) is create
+def test_which_answers_are_retried(status: int, code: str, read: Outcome, create: Outcome) -> None:
+    answer = APIError("x", status_code=status, code=code)
+    assert decide(answer, creates=False) is read
+    assert decide(answer, creates=True) is create
+
+
+@pytest.mark.parametrize(
+    ("error", "read", "create"),
+    [
+        (APIConnectionError("refused", request_sent=False), Outcome.RETRY, Outcome.RETRY),
+        (APIConnectionError("reset", request_sent=True), Outcome.RETRY, Outcome.LOOK_THEN_RETRY),
+        (APITimeoutError("slow", request_sent=True), Outcome.RETRY, Outcome.LOOK_THEN_RETRY),
+    ],
+)
+def test_which_failures_without_an_answer_are_retried(
+    error: ImagegenError, read: Outcome, create: Outcome
+) -> None:
+    assert decide(error, creates=False) is read
+    assert decide(error, creates=True) is create
 
 
 # -- reads --------------------------------------------------------------------------------------

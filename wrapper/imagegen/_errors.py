@@ -13,13 +13,16 @@ every generated model, a cost `import imagegen` should not carry.
 
 from __future__ import annotations
 
+import email.utils
 import functools
+import time
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 import httpx
 
 from . import _json
+from ._secrets import scrub_error
 
 if TYPE_CHECKING:
     from imagegen_api.models import ErrorCode
@@ -48,6 +51,8 @@ __all__ = [
     "UnexpectedResponseError",
     "ValidationError",
     "WaitTimeoutError",
+    "code_fits_status",
+    "delay_requested",
     "error_from_response",
     "unexpected_body",
 ]
@@ -61,7 +66,14 @@ _DOCUMENTED_STATUSES = frozenset({400, 401, 402, 404, 422, 429, 500, 503})
 
 
 class ImagegenError(Exception):
-    """Base of every exception this SDK raises."""
+    """Base of every exception this SDK raises.
+
+    `generation_id` is the id of the generation the failing call had already created, when
+    there is one (a wait, a download or anything else that failed after a create): the
+    generation exists, is charged, and can be picked up again with `images.wait(id)`.
+    """
+
+    generation_id: str | None = None
 
     def __reduce__(self) -> tuple[object, ...]:
         # The subclasses take keyword-only arguments, which the default pickling (calling the
@@ -84,7 +96,9 @@ class APIError(ImagegenError):
 
     `.code` is a `str`: a documented code is the `ErrorCode` member itself (so it compares equal
     to it), any other is the raw string the server sent (or one of this module's own codes when
-    the answer named none). `.body` is the raw response text, whatever it was.
+    the answer named none). `.body` is the raw response text, whatever it was. `.retryable` is
+    what the client's one retry rule (`_retry.decide`) says of this answer to the request that
+    got it: the client sets it on every error it raises.
     """
 
     def __init__(
@@ -181,15 +195,22 @@ class APIConnectionError(ImagegenError):
     """No answer: the connection failed or broke before a response arrived.
 
     `.request_sent` is True when the request may have reached the server (the connection broke
-    or timed out after it was sent): a create may then have taken effect.
+    or timed out after it was sent): a create may then have taken effect. `.stale_connection` is
+    True when the server closed the connection without a byte of answer, as it does to a pooled
+    keep-alive connection that sat idle too long.
     """
 
     def __init__(
-        self, message: str = "Could not connect to the API.", *, request_sent: bool = False
+        self,
+        message: str = "Could not connect to the API.",
+        *,
+        request_sent: bool = False,
+        stale_connection: bool = False,
     ) -> None:
         super().__init__(message)
         self.message = message
         self.request_sent = request_sent
+        self.stale_connection = stale_connection
 
 
 class APITimeoutError(APIConnectionError):
@@ -217,6 +238,7 @@ class GenerationFailedError(ImagegenError):
     ) -> None:
         reason = generation.failure_reason
         self.generation = generation
+        self.generation_id = generation.id
         if code is None and reason is not None and _looks_like_code(reason):
             code = _known_code(reason)
         self.code: str | None = code
@@ -225,6 +247,7 @@ class GenerationFailedError(ImagegenError):
             message = f"Generation {generation.id} failed{why or ' (the service gave no reason)'}"
         super().__init__(message)
         self.message = message
+        scrub_error(self)  # the reason is the server's text: it may echo the key
 
 
 class WaitTimeoutError(ImagegenError, TimeoutError):
@@ -263,6 +286,44 @@ def __getattr__(name: str) -> object:
 
         return ErrorCode
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+@functools.cache
+def _documented_statuses() -> Mapping[str, frozenset[int]]:
+    """The HTTP statuses the docs give each code (a code the docs never give a status: none)."""
+    from imagegen_api.models import ErrorCode
+
+    statuses: dict[str, frozenset[int]] = {}
+    for status, codes in (
+        (400, ("INVALID_JSON", "NSFW_CONTENT_DETECTED", "IMAGE_SIZE_LIMIT_EXCEEDED")),
+        (400, ("IMAGE_DOWNLOAD_FAILED", "INVALID_IMAGE", "IMAGE_INACCESSIBLE")),
+        (401, ("AUTHENTICATION_FAILED", "MISSING_API_TOKEN", "INVALID_API_TOKEN")),
+        (402, ("INSUFFICIENT_CREDITS",)),
+        (404, ("INVALID_GENERATION_ID", "ACCOUNT_NOT_FOUND", "GENERATION_NOT_FOUND")),
+        (429, ("RATE_LIMIT_ERROR", "CONCURRENT_GENERATION_ERROR")),
+        (500, ("FAILED_TO_VALIDATE_TOKEN", "FETCH_FAILED", "IMAGE_UPLOAD_FAILED")),
+        (500, ("GENERATION_UPDATE_FAILED", "GENERATION_INIT_FAILED")),
+        (500, ("CREDIT_PROCESSING_FAILED", "GENERATION_START_FAILED", "INTERNAL_SERVER_ERROR")),
+    ):
+        for code in codes:
+            statuses[ErrorCode(code)] = frozenset({status})
+    # Validation errors come as 400 (parameters) and 422 (format), as the docs' two rows say.
+    statuses[ErrorCode.VALIDATION_ERROR] = frozenset({400, 422})
+    return statuses
+
+
+def code_fits_status(code: str, status: int) -> bool:
+    """Whether the docs give `code` with this HTTP status.
+
+    The rule for a code sent with a status the docs do not give it (a 503 whose body says
+    INVALID_API_TOKEN, a 500 that says INSUFFICIENT_CREDITS): the status is the fact the
+    transport vouches for, so the status decides the class and whether to retry; the code is
+    kept on the error as it was sent. A 2xx that reports a failure has no status of its own to
+    go by, so there the code decides.
+    """
+    if 200 <= status <= 299:
+        return True
+    return status in _documented_statuses().get(code, frozenset())
 
 
 @functools.cache
@@ -332,8 +393,12 @@ def _looks_like_code(value: str) -> bool:
     return bool(value) and value.replace("_", "").isalnum() and value.upper() == value
 
 
-def _implied_code(status: int, path: str | None) -> str | None:
-    """The documented code a status implies when the body names none (None: no single one)."""
+def _implied_code(status: int) -> str | None:
+    """The documented code a status implies when the body names none (None: no single one).
+
+    Not for 404: every documented 404 names its code (or says "Generation not found"), so a 404
+    without one did not come from the API's routes at all (see `_wrong_route_message`).
+    """
     from imagegen_api.models import ErrorCode
 
     if status == 400 or status == 422:
@@ -342,12 +407,6 @@ def _implied_code(status: int, path: str | None) -> str | None:
         return ErrorCode.AUTHENTICATION_FAILED
     if status == 402:
         return ErrorCode.INSUFFICIENT_CREDITS
-    if status == 404 and path is not None:
-        if path.rstrip("/").endswith("/account"):
-            return ErrorCode.ACCOUNT_NOT_FOUND
-        if "/images/" in path:
-            return ErrorCode.GENERATION_NOT_FOUND
-        return None
     if status == 429:
         return ErrorCode.RATE_LIMIT_ERROR
     if status == 500:
@@ -356,8 +415,11 @@ def _implied_code(status: int, path: str | None) -> str | None:
 
 
 def _class_for(status: int, code: str) -> type[APIError]:
-    cls = _classes_by_code().get(code)
-    return cls if cls is not None else _class_for_status(status)
+    if code_fits_status(code, status):
+        cls = _classes_by_code().get(code)
+        if cls is not None:
+            return cls
+    return _class_for_status(status)
 
 
 def _class_for_status(status: int) -> type[APIError]:
@@ -424,19 +486,22 @@ def _read_body(data: object) -> tuple[str | None, str | None]:
     return None, message
 
 
-def _request_path(response: httpx.Response) -> str | None:
+def _request_url(response: httpx.Response) -> httpx.URL | None:
     try:
-        return response.request.url.path
+        return response.request.url
     except RuntimeError:  # a Response built without its request
         return None
 
 
-def _request_is_create(response: httpx.Response) -> bool | None:
-    try:
-        request = response.request
-    except RuntimeError:
-        return None
-    return request.method.upper() == "POST"
+def _wrong_route_message(response: httpx.Response, what: str) -> str:
+    """What to say of a 404 that is not one of the API's: the base URL is probably wrong."""
+    url = _request_url(response)
+    where = f" for {url.copy_with(query=None)}" if url is not None else ""
+    return (
+        f"HTTP 404 with {what}{where}: not an answer of the API's (its 404s name a code), so the "
+        "base URL is probably wrong. Check IMAGEGEN_BASE_URL / base_url: it must include the "
+        "API's version prefix (for example https://host/v1, not https://host)"
+    )
 
 
 def _decode_text(response: httpx.Response) -> str:
@@ -448,24 +513,16 @@ def _decode_text(response: httpx.Response) -> str:
         return ""
 
 
-def error_from_response(
-    response: httpx.Response,
-    *,
-    now: float | None = None,
-    creates: bool | None = None,
-) -> APIError:
+def error_from_response(response: httpx.Response, *, now: float | None = None) -> APIError:
     """The exception for a non-2xx answer (or a 2xx that reports a failure).
 
     Pure: reads the status, the headers and the raw body. `now` is the epoch time used to turn an
-    `X-RateLimit-Reset` moment into a delay; `creates` says whether the request was a create
-    (taken from the request's method when not given), which decides `.retryable`.
+    `X-RateLimit-Reset` moment into a delay. Whether the request may be retried is not decided
+    here but in `_retry.decide`, which the client applies to every error (`.retryable`).
     """
-    from . import _retry  # _retry imports this module; import it once both are loaded
-
     status = response.status_code
     body = _decode_text(response)
     request_id = response.headers.get("x-request-id")
-    path = _request_path(response)
 
     parsed: object = None
     parse_failure: str | None = None
@@ -475,7 +532,7 @@ def error_from_response(
     else:
         try:
             parsed = _json.loads(body)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: JSON nested thousands deep
             kind = content_type.split(";")[0].strip() or "unknown type"
             parse_failure = f"a body that is not JSON ({kind})"
 
@@ -485,7 +542,7 @@ def error_from_response(
 
     derived_note = ""
     if code is None:
-        implied = _implied_code(status, path)
+        implied = _implied_code(status)
         if implied is not None:
             code = implied
             derived_note = f"code {code} derived from HTTP {status}: the body names none"
@@ -494,7 +551,13 @@ def error_from_response(
         else:
             code = UNEXPECTED_RESPONSE
 
-    if status in _DOCUMENTED_STATUSES or 500 <= status <= 599:
+    if status == 404 and code == UNEXPECTED_RESPONSE:
+        # No documented 404 body: a route the API does not have (a base URL without its
+        # version prefix, or the wrong host), not a missing generation or account.
+        what = parse_failure or (f"the message {message!r}" if message else "no API error body")
+        cls: type[APIError] = UnexpectedResponseError
+        message = _wrong_route_message(response, what)
+    elif status in _DOCUMENTED_STATUSES or 500 <= status <= 599:
         cls = _class_for(status, code)
     elif 200 <= status <= 299 and code != UNEXPECTED_RESPONSE:
         cls = _class_for(status, code)  # a 2xx that reports a failure: classify by its code
@@ -508,19 +571,13 @@ def error_from_response(
     if derived_note:
         message = f"{message} ({derived_note})"
 
-    is_create = creates if creates is not None else _request_is_create(response)
-    retryable = _retry.answer_is_retryable(
-        status, code, creates=True if is_create is None else is_create
-    )
-    retry_after = _retry.delay_requested(response.headers, now=now)
     return cls(
         message,
         status_code=status,
         code=code,
         body=body,
         request_id=request_id,
-        retryable=retryable,
-        retry_after=retry_after,
+        retry_after=delay_requested(response.headers, now=now),
         headers=response.headers,
     )
 
@@ -535,6 +592,54 @@ def unexpected_body(
         code=UNEXPECTED_RESPONSE,
         body=_decode_text(response),
         request_id=request_id or response.headers.get("x-request-id"),
-        retryable=False,
         headers=response.headers,
     )
+
+
+# -- what the server asked us to wait -----------------------------------------------------------
+
+# Values of X-RateLimit-Reset above this are a moment (Unix seconds), below it a delay.
+_EPOCH_THRESHOLD = 1e9
+
+
+def delay_requested(headers: Mapping[str, str], *, now: float | None = None) -> float | None:
+    """Seconds the server asked us to wait, from `X-RateLimit-Reset` and `Retry-After`.
+
+    `X-RateLimit-Reset` is read as a Unix time when above 10^9, else as seconds from now (the
+    docs do not say which). `Retry-After` is seconds or an HTTP date. The longer of the two wins;
+    None when neither is there (or neither parses). A fact of the answer, read here; what to do
+    with it is `_retry`'s to decide.
+    """
+    current = time.time() if now is None else now
+    delays: list[float] = []
+    reset = _number(headers.get("x-ratelimit-reset"))
+    if reset is not None:
+        delays.append(reset - current if reset > _EPOCH_THRESHOLD else reset)
+    retry_after = headers.get("retry-after")
+    if retry_after is not None:
+        seconds = _number(retry_after)
+        if seconds is None:
+            seconds = _http_date_delay(retry_after, current)
+        if seconds is not None:
+            delays.append(seconds)
+    if not delays:
+        return None
+    return max(0.0, *delays)
+
+
+def _number(value: str | None) -> float | None:
+    if value is None:
+        return None
+    try:
+        number = float(value.strip())
+    except ValueError:
+        return None
+    return number if number == number and abs(number) != float("inf") else None
+
+
+def _http_date_delay(value: str, now: float) -> float | None:
+    try:
+        moment = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    return moment.timestamp() - now

@@ -1,52 +1,81 @@
 """Where a retry is decided: which failures may be tried again, and after how long.
 
-Two kinds of request, two rules:
+`decide` is the one rule. The client's retry loops follow it, and `APIError.retryable` is what
+it says of that answer on that request (the client sets it on every error it raises), so the
+two always agree. Two kinds of request:
 
 - Reads (getStatus, getAccount, listImages, getImage) change nothing, so they are retried on
   anything transient: no answer (connection error or timeout), 429, 500, 502, 503 and 504.
-- Creates cost credits, so a create is retried only where the API guarantees nothing was
-  created: 429 (RATE_LIMIT_ERROR, CONCURRENT_GENERATION_ERROR), GENERATION_START_FAILED,
-  GENERATION_INIT_FAILED, 503, and a connection that failed before the request went out. A
-  connection lost *after* sending is ambiguous: the client reconciles against listImages before
-  it sends again (see `_client`); this module only says the failure is ambiguous.
+- Creates cost credits, so a create is sent again only where nothing was created: 429,
+  GENERATION_START_FAILED and GENERATION_INIT_FAILED (500s the docs say created nothing), 503,
+  and a connection that failed before the request went out. Where the create may have taken
+  effect (the connection broke after sending, a gateway's 502/504), the client first looks in
+  listImages for it (`LOOK_THEN_RETRY`); after a 2xx it could not read, it only looks (`LOOK`):
+  the server said it created something.
 
-INSUFFICIENT_CREDITS, NSFW, authentication and validation errors are never retried: sending the
-same request again cannot change the answer.
+A code counts only with a status the docs give it (`_errors.code_fits_status`): a 503 whose body
+says INVALID_API_TOKEN is a 503, retried as one. With its documented status, a code that
+sending again cannot change (INSUFFICIENT_CREDITS, NSFW, authentication, validation, image
+input, not found) is never retried.
 
 The delay is jittered exponential backoff (as stamina and tenacity do it), or what the server
-asked for (`X-RateLimit-Reset`, `Retry-After`) when it said, within a total time budget. The
-loops that sleep live in the client (one sync, one async); every decision is made here, once.
+asked for (`X-RateLimit-Reset`, `Retry-After`) when it said, within a total time budget and
+within the deadline of a wait the request serves.
 """
 
 from __future__ import annotations
 
-import email.utils
+import enum
 import functools
 import logging
 import random
-import time
-from collections.abc import Mapping
 
 import attrs
 
 from ._clock import Clock
-from ._errors import APIConnectionError, APIError, ImagegenError
+from ._errors import (
+    APIConnectionError,
+    APIError,
+    ImagegenError,
+    code_fits_status,
+    delay_requested,
+)
 
 __all__ = [
+    "Outcome",
     "RetryPolicy",
     "RetryState",
-    "answer_is_retryable",
-    "create_outcome_unknown",
+    "decide",
     "delay_requested",
 ]
 
 logger = logging.getLogger("imagegen")
 
-# Values of X-RateLimit-Reset above this are a moment (Unix seconds), below it a delay.
-_EPOCH_THRESHOLD = 1e9
-
 _READ_STATUSES = frozenset({429, 500, 502, 503, 504})
+# A create answered so was certainly not made: the API refused it before creating anything.
+_CREATE_STATUSES = frozenset({429, 503})
+# Statuses the API documents for none of its answers: a proxy in front of it sent them, and the
+# API behind it may have taken a create.
 _GATEWAY_STATUSES = frozenset({502, 504})
+
+
+class Outcome(enum.Enum):
+    """What the client does after a failure (`decide`)."""
+
+    RETRY = "retry"
+    """Send the same request again, after a delay."""
+    LOOK_THEN_RETRY = "look-then-retry"
+    """A create that may have taken effect: look for it in listImages; send it again (after a
+    delay) only if it is not there."""
+    LOOK = "look"
+    """A create that took effect but whose answer could not be read: look for it in
+    listImages, and never send it again."""
+    NEVER = "never"
+    """Raise: sending the same request again cannot help, or could charge twice."""
+
+    @property
+    def sends_again(self) -> bool:
+        return self in (Outcome.RETRY, Outcome.LOOK_THEN_RETRY)
 
 
 @functools.cache
@@ -85,56 +114,29 @@ def _code_rules() -> tuple[frozenset[str], frozenset[str]]:
     return never, creates
 
 
-def answer_is_retryable(status: int, code: str, *, creates: bool) -> bool:
-    """Whether an error answer may be retried: by a read, or (`creates`) by a create."""
+def decide(error: ImagegenError, *, creates: bool) -> Outcome:
+    """What to do after `error` ended a read, or (`creates`) a create: the one retry rule."""
+    if isinstance(error, APIConnectionError):
+        if not creates or not error.request_sent:
+            return Outcome.RETRY
+        return Outcome.LOOK_THEN_RETRY
+    if not isinstance(error, APIError):
+        return Outcome.NEVER
+    status = error.status_code
+    if 200 <= status <= 299:
+        # A 2xx we could not read (or one that reports a failure): for a create, made.
+        return Outcome.LOOK if creates else Outcome.NEVER
     never_retried, create_codes = _code_rules()
+    code = error.code if code_fits_status(error.code, status) else None
     if code in never_retried:
-        return False
+        return Outcome.NEVER
     if creates:
-        return code in create_codes or status == 503
-    return status in _READ_STATUSES
-
-
-def delay_requested(headers: Mapping[str, str], *, now: float | None = None) -> float | None:
-    """Seconds the server asked us to wait, from `X-RateLimit-Reset` and `Retry-After`.
-
-    `X-RateLimit-Reset` is read as a Unix time when above 10^9, else as seconds from now (the
-    docs do not say which). `Retry-After` is seconds or an HTTP date. The longer of the two wins;
-    None when neither is there (or neither parses).
-    """
-    current = time.time() if now is None else now
-    delays: list[float] = []
-    reset = _number(headers.get("x-ratelimit-reset"))
-    if reset is not None:
-        delays.append(reset - current if reset > _EPOCH_THRESHOLD else reset)
-    retry_after = headers.get("retry-after")
-    if retry_after is not None:
-        seconds = _number(retry_after)
-        if seconds is None:
-            seconds = _http_date_delay(retry_after, current)
-        if seconds is not None:
-            delays.append(seconds)
-    if not delays:
-        return None
-    return max(0.0, *delays)
-
-
-def _number(value: str | None) -> float | None:
-    if value is None:
-        return None
-    try:
-        number = float(value.strip())
-    except ValueError:
-        return None
-    return number if number == number and abs(number) != float("inf") else None
-
-
-def _http_date_delay(value: str, now: float) -> float | None:
-    try:
-        moment = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    return moment.timestamp() - now
+        if code in create_codes or status in _CREATE_STATUSES:
+            return Outcome.RETRY
+        if status in _GATEWAY_STATUSES:
+            return Outcome.LOOK_THEN_RETRY
+        return Outcome.NEVER
+    return Outcome.RETRY if status in _READ_STATUSES else Outcome.NEVER
 
 
 @attrs.frozen(kw_only=True)
@@ -154,8 +156,10 @@ class RetryPolicy:
     jitter: float = attrs.field(default=0.5, validator=attrs.validators.ge(0))
     budget: float = attrs.field(default=180.0, validator=attrs.validators.ge(0))
     max_server_delay: float = attrs.field(default=120.0, validator=attrs.validators.ge(0))
-    # Reconciling an ambiguous create: how far apart the client's and the server's clocks may
-    # be when matching a listed generation's createdAt against the moment the create was sent.
+    # Reconciling a create that may have taken effect: the slack, in seconds, of the window in
+    # which a listed generation's createdAt must lie. The window is on the server's own clock
+    # (its `Date` header) where the server sends one, so the two clocks may disagree by any
+    # amount; the slack covers whole-second timestamps and a server clock that runs fast.
     clock_skew: float = attrs.field(default=120.0, validator=attrs.validators.ge(0))
 
     def backoff(self, retry_number: int, rng: random.Random | None = None) -> float:
@@ -166,36 +170,12 @@ class RetryPolicy:
         return base + spread
 
 
-def failure_is_retryable(error: ImagegenError, *, creates: bool) -> bool:
-    """Whether this failure of a read or a create may be retried as it is.
-
-    For a create, a connection error is retryable only when the request was never sent; an
-    ambiguous one (`request_sent`) needs reconciling first and is not retryable here.
-    """
-    if isinstance(error, APIError):
-        return answer_is_retryable(error.status_code, error.code, creates=creates)
-    if isinstance(error, APIConnectionError):
-        return not creates or not error.request_sent
-    return False
-
-
-def create_outcome_unknown(error: ImagegenError) -> bool:
-    """Whether a create that failed this way may nonetheless have created a generation.
-
-    - the connection broke, or the answer timed out, after the request was sent;
-    - a gateway answered 502 or 504 (the API documents neither: a proxy in front of it did,
-      and the API behind it may have taken the request);
-    - a 2xx arrived whose body could not be read (created, but the id is lost).
-    """
-    if isinstance(error, APIConnectionError):
-        return error.request_sent
-    if isinstance(error, APIError):
-        return error.status_code in _GATEWAY_STATUSES or 200 <= error.status_code <= 299
-    return False
-
-
 class RetryState:
-    """The retries of one call: counts them, chooses each wait, logs each retry."""
+    """The retries of one call: counts them, chooses each wait, logs each retry.
+
+    `deadline` (on the clock's monotonic time) is that of a wait the call serves: no sleep runs
+    past it, and no retry starts after it.
+    """
 
     def __init__(
         self,
@@ -204,33 +184,54 @@ class RetryState:
         *,
         operation: str,
         creates: bool,
+        deadline: float | None = None,
         rng: random.Random | None = None,
     ) -> None:
         self.policy = policy
         self.clock = clock
         self.operation = operation
         self.creates = creates
+        self.deadline = deadline
         self.retries = 0
         self._rng = rng
         self._started = clock.monotonic()
+        self._stale_retried = False
 
-    def next_delay(self, error: ImagegenError, *, ambiguous_ok: bool = False) -> float | None:
-        """The seconds to wait before trying again, or None to give up and raise `error`.
+    def next_delay(self, error: ImagegenError) -> float | None:
+        """The seconds to wait before sending again, or None to give up and raise `error`.
 
-        `ambiguous_ok`: the caller reconciles an ambiguous create failure before it sends the
-        create again, so a connection lost after sending counts as retryable.
+        For a create that may have taken effect (`LOOK_THEN_RETRY`) the caller looks in
+        listImages after this wait, before it sends anything.
         """
-        ambiguous = ambiguous_ok and self.creates and create_outcome_unknown(error)
-        retryable = ambiguous or failure_is_retryable(error, creates=self.creates)
-        if not retryable or self.retries >= self.policy.max_retries:
+        outcome = decide(error, creates=self.creates)
+        if not outcome.sends_again:
+            return None
+        if (
+            not self.creates
+            and isinstance(error, APIConnectionError)
+            and error.stale_connection
+            and not self._stale_retried
+        ):
+            # A pooled keep-alive connection the server had closed while it sat idle: the read
+            # never reached the server. Sent again at once on a new connection, unlogged above
+            # DEBUG and uncounted: nothing failed that the user needs to hear of.
+            self._stale_retried = True
+            logger.debug("%s met a closed pooled connection; sending it again", self.operation)
+            return 0.0
+        if self.retries >= self.policy.max_retries:
             return None
         requested = error.retry_after if isinstance(error, APIError) else None
         if requested is not None:
             delay = min(requested, self.policy.max_server_delay)
         else:
             delay = self.policy.backoff(self.retries + 1, self._rng)
-        elapsed = self.clock.monotonic() - self._started
-        if elapsed + delay > self.policy.budget:
+        now = self.clock.monotonic()
+        if self.deadline is not None:
+            if now >= self.deadline:
+                return None
+            # Sleep no later than the wait's deadline; the wait then ends there.
+            delay = min(delay, self.deadline - now)
+        if now - self._started + delay > self.policy.budget:
             logger.info(
                 "not retrying %s: waiting %.1f s would pass the %.0f s retry budget (%s)",
                 self.operation,
@@ -243,7 +244,7 @@ class RetryState:
         template = (
             "%s may have taken effect: looking for it in listImages in %.2f s, sending it again "
             "only if absent (retry %d of %d): %s"
-            if ambiguous
+            if outcome is Outcome.LOOK_THEN_RETRY
             else "retrying %s in %.2f s (retry %d of %d): %s"
         )
         logger.warning(

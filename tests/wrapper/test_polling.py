@@ -48,7 +48,7 @@ class FakeGeneration:
     image_input: tuple[str, ...] = ()
     looks: list[float] = attrs.field(factory=list)
 
-    def fetch(self, generation_id: str) -> Generation:
+    def fetch(self, generation_id: str, deadline: float | None = None) -> Generation:
         assert generation_id == GEN_ID
         now = self.clock.monotonic()
         self.looks.append(now)
@@ -73,7 +73,7 @@ class FakeGeneration:
             created_at=self.created_at,
         )
 
-    async def afetch(self, generation_id: str) -> Generation:
+    async def afetch(self, generation_id: str, deadline: float | None = None) -> Generation:
         return self.fetch(generation_id)
 
 
@@ -389,7 +389,7 @@ def test_errors_from_fetch_propagate() -> None:
     clock = VirtualClock()
     calls: list[str] = []
 
-    def fetch(generation_id: str) -> Generation:
+    def fetch(generation_id: str, deadline: float | None = None) -> Generation:
         calls.append(generation_id)
         raise NotFoundError("Generation not found", status_code=404, code="GENERATION_NOT_FOUND")
 

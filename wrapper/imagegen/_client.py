@@ -36,6 +36,8 @@ from ._core import (
     Send,
     Sleep,
     account_operation,
+    check_download_to,
+    created_generation,
     generate_kwargs,
     get_operation,
     id_of,
@@ -149,8 +151,11 @@ class Images:
         """
         from ._polling import wait_until_done
 
+        def fetch(generation_id: str, deadline: float | None) -> Generation:
+            return self._client._call(get_operation(generation_id), deadline)  # type: ignore[no-any-return]
+
         return wait_until_done(
-            self.get,
+            fetch,
             generation_id=str(id_of(generation_id)),
             clock=self._client._core.clock,
             timeout=timeout,
@@ -269,6 +274,7 @@ class Client:
             name=name,
             is_public=is_public,
         )
+        check_download_to(download_to)
         created = self._create(body)
         return self._finish(created, body, timeout, on_update, download_to)
 
@@ -283,6 +289,7 @@ class Client:
         API allows; results in the order given, a failure in its place rather than raised."""
         from ._validation import build_create_request
 
+        check_download_to(download_to)
         results: list[GenerationResult | ImagegenError | None] = []
         pending: collections.deque[tuple[int, CreatedGeneration, CreateImageRequest]]
         pending = collections.deque()
@@ -329,7 +336,7 @@ class Client:
         for _ in range(MAX_REDIRECTS + 1):
             try:
                 response = self._http.send(request, follow_redirects=False)
-            except httpx.TransportError as exc:
+            except httpx.RequestError as exc:
                 raise self._core.connection_error(exc) from exc
             following = self._core.follow(request, response)
             if following is None:
@@ -342,16 +349,21 @@ class Client:
         """Run a plan of `_core`: perform each step it asks for, hand back the outcome."""
         outcome: Any = None
         failure: ImagegenError | None = None
-        while True:
-            try:
-                action = plan.send(outcome) if failure is None else plan.throw(failure)
-            except StopIteration as done:
-                return done.value  # type: ignore[no-any-return]
-            outcome, failure = None, None
-            try:
-                outcome = self._perform(action)
-            except ImagegenError as exc:
-                failure = exc
+        try:
+            while True:
+                try:
+                    action = plan.send(outcome) if failure is None else plan.throw(failure)
+                except StopIteration as done:
+                    return done.value  # type: ignore[no-any-return]
+                outcome, failure = None, None
+                try:
+                    outcome = self._perform(action)
+                except ImagegenError as exc:
+                    failure = exc
+        finally:
+            # Anything else (Ctrl-C, a cancelled task, a bug) leaves the plan suspended: close
+            # it, so its own `finally` blocks run (pacing forgets what it was waiting for).
+            plan.close()
 
     def _perform(self, action: Action) -> Any:
         if isinstance(action, Send):
@@ -360,8 +372,8 @@ class Client:
             return self._core.clock.sleep(action.seconds)
         return self.images.wait(action.generation_id, timeout=action.timeout)
 
-    def _call(self, operation: Operation) -> Any:
-        return self._run(self._core.call_plan(operation))
+    def _call(self, operation: Operation, deadline: float | None = None) -> Any:
+        return self._run(self._core.call_plan(operation, deadline))
 
     def _create(self, body: CreateImageRequest) -> CreatedGeneration:
         with self._create_lock:  # one create at a time, so pacing sees them all
@@ -375,14 +387,15 @@ class Client:
         on_update: OnUpdate | None,
         download_to: str | os.PathLike[str] | None,
     ) -> GenerationResult:
-        relay = once_per_status(on_update, initial_view(created, body))
-        generation = self.images.wait(
-            created.id, timeout=wait_timeout, on_update=relay, schedule=schedule_for(body)
-        )
-        paths: tuple[Path, ...] = ()
-        if download_to is not None:
-            paths = tuple(self.images.download(generation, download_to))
-        return GenerationResult(generation=generation, paths=paths)
+        with created_generation(created):
+            relay = once_per_status(on_update, initial_view(created, body))
+            generation = self.images.wait(
+                created.id, timeout=wait_timeout, on_update=relay, schedule=schedule_for(body)
+            )
+            paths: tuple[Path, ...] = ()
+            if download_to is not None:
+                paths = tuple(self.images.download(generation, download_to))
+            return GenerationResult(generation=generation, paths=paths)
 
     def _settle(
         self,
@@ -469,8 +482,11 @@ class AsyncImages:
         """Poll until the generation succeeds; see `Images.wait`."""
         from ._polling import await_until_done
 
+        async def fetch(generation_id: str, deadline: float | None) -> Generation:
+            return await self._client._call(get_operation(generation_id), deadline)  # type: ignore[no-any-return]
+
         return await await_until_done(
-            self.get,
+            fetch,
             generation_id=str(id_of(generation_id)),
             clock=self._client._core.clock,
             timeout=timeout,
@@ -576,6 +592,7 @@ class AsyncClient:
             name=name,
             is_public=is_public,
         )
+        check_download_to(download_to)
         created = await self._create(body)
         return await self._finish(created, body, timeout, on_update, download_to)
 
@@ -589,6 +606,7 @@ class AsyncClient:
         """Generate a batch at the pace the API allows; see `Client.generate_many`."""
         from ._validation import build_create_request
 
+        check_download_to(download_to)
         results: list[GenerationResult | ImagegenError | None] = []
         pending: collections.deque[tuple[int, CreatedGeneration, CreateImageRequest]]
         pending = collections.deque()
@@ -634,7 +652,7 @@ class AsyncClient:
         for _ in range(MAX_REDIRECTS + 1):
             try:
                 response = await self._http.send(request, follow_redirects=False)
-            except httpx.TransportError as exc:
+            except httpx.RequestError as exc:
                 raise self._core.connection_error(exc) from exc
             following = self._core.follow(request, response)
             if following is None:
@@ -647,16 +665,19 @@ class AsyncClient:
         """Run a plan of `_core`, awaiting each step; the twin of `Client._run`."""
         outcome: Any = None
         failure: ImagegenError | None = None
-        while True:
-            try:
-                action = plan.send(outcome) if failure is None else plan.throw(failure)
-            except StopIteration as done:
-                return done.value  # type: ignore[no-any-return]
-            outcome, failure = None, None
-            try:
-                outcome = await self._perform(action)
-            except ImagegenError as exc:
-                failure = exc
+        try:
+            while True:
+                try:
+                    action = plan.send(outcome) if failure is None else plan.throw(failure)
+                except StopIteration as done:
+                    return done.value  # type: ignore[no-any-return]
+                outcome, failure = None, None
+                try:
+                    outcome = await self._perform(action)
+                except ImagegenError as exc:
+                    failure = exc
+        finally:
+            plan.close()  # as in Client._run
 
     async def _perform(self, action: Action) -> Any:
         if isinstance(action, Send):
@@ -665,8 +686,8 @@ class AsyncClient:
             return await self._core.clock.asleep(action.seconds)
         return await self.images.wait(action.generation_id, timeout=action.timeout)
 
-    async def _call(self, operation: Operation) -> Any:
-        return await self._run(self._core.call_plan(operation))
+    async def _call(self, operation: Operation, deadline: float | None = None) -> Any:
+        return await self._run(self._core.call_plan(operation, deadline))
 
     async def _create(self, body: CreateImageRequest) -> CreatedGeneration:
         if self._create_lock is None:
@@ -684,14 +705,15 @@ class AsyncClient:
         on_update: OnUpdate | None,
         download_to: str | os.PathLike[str] | None,
     ) -> GenerationResult:
-        relay = once_per_status(on_update, initial_view(created, body))
-        generation = await self.images.wait(
-            created.id, timeout=wait_timeout, on_update=relay, schedule=schedule_for(body)
-        )
-        paths: tuple[Path, ...] = ()
-        if download_to is not None:
-            paths = tuple(await self.images.download(generation, download_to))
-        return GenerationResult(generation=generation, paths=paths)
+        with created_generation(created):
+            relay = once_per_status(on_update, initial_view(created, body))
+            generation = await self.images.wait(
+                created.id, timeout=wait_timeout, on_update=relay, schedule=schedule_for(body)
+            )
+            paths: tuple[Path, ...] = ()
+            if download_to is not None:
+                paths = tuple(await self.images.download(generation, download_to))
+            return GenerationResult(generation=generation, paths=paths)
 
     async def _settle(
         self,

@@ -25,12 +25,14 @@ of them), and the first request pays for what requests need.
 from __future__ import annotations
 
 import collections
+import contextlib
 import datetime
+import email.utils
 import functools
 import logging
 import os
 import threading
-from collections.abc import Callable, Generator, Mapping
+from collections.abc import Callable, Generator, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias, TypeVar
 from uuid import UUID
 
@@ -47,7 +49,8 @@ from ._errors import (
 )
 from ._net import is_loopback_host
 from ._pacing import CreatePacer, Pacing
-from ._retry import RetryPolicy, RetryState, create_outcome_unknown, describe
+from ._retry import Outcome, RetryPolicy, RetryState, decide, describe
+from ._secrets import Secret, install_filter, scrub_error
 from ._types import CreatedGeneration, Generation, GenerationPage
 
 if TYPE_CHECKING:
@@ -70,10 +73,13 @@ __all__ = [
     "WaitOut",
     "account_operation",
     "check_base_url",
+    "check_download_to",
+    "created_generation",
     "status_operation",
 ]
 
 logger = logging.getLogger("imagegen")
+install_filter(logger)  # no record of this logger shows a key, whatever its arguments
 
 T = TypeVar("T")
 
@@ -118,23 +124,6 @@ class _Unset:
 DEFAULT: Any = _Unset()
 
 
-class _Secret:
-    """Holds the API key so that no repr, str or format of anything shows it."""
-
-    __slots__ = ("_value",)
-
-    def __init__(self, value: str) -> None:
-        self._value = value
-
-    def reveal(self) -> str:
-        return self._value
-
-    def __repr__(self) -> str:
-        return "<redacted>"
-
-    __str__ = __repr__
-
-
 def check_base_url(value: str) -> httpx.URL:
     """The base URL, if it is one the key may be sent to: https, or plain http to loopback."""
     try:
@@ -165,6 +154,23 @@ def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
 
 def _as_utc(moment: datetime.datetime) -> datetime.datetime:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=datetime.UTC)
+
+
+def _http_date(value: str | None) -> float | None:
+    """An HTTP `Date` header as epoch seconds, or None when absent or not a date."""
+    if not value:
+        return None
+    try:
+        return email.utils.parsedate_to_datetime(value).timestamp()
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+
+
+@functools.cache
+def _in_progress() -> frozenset[str]:
+    from imagegen_api.models import GenerationStatus
+
+    return frozenset({GenerationStatus.STARTING, GenerationStatus.PROCESSING})
 
 
 @attrs.frozen
@@ -248,7 +254,7 @@ class ClientCore:
         self.clock: Clock = clock if clock is not None else SystemClock()
         self.retry = retry if retry is not None else RetryPolicy(max_retries=max_retries)
         self.pacer = CreatePacer(pacing, self.clock) if pacing is not None else None
-        self._key = _Secret(key)
+        self._key = Secret(key)
         self._known: collections.deque[str] = collections.deque(maxlen=_KNOWN_IDS)
         self._known_set: set[str] = set()
         self._known_lock = threading.Lock()
@@ -307,21 +313,35 @@ class ClientCore:
             method, url, headers=headers, content=content or None, extensions=request.extensions
         )
 
-    def connection_error(self, exc: httpx.TransportError) -> APIConnectionError:
-        """The SDK's exception for a request that got no answer.
+    def connection_error(self, exc: httpx.RequestError) -> APIConnectionError:
+        """The SDK's exception for a request that got no usable answer.
 
-        `request_sent` says whether the server may have received it: a failure to connect (or
-        to get a pooled connection) means it never left; anything later is ambiguous.
+        Every `httpx.RequestError` comes here, not only transport errors: a body whose
+        Content-Encoding lies (`DecodingError`) is an answer nobody can read, too many
+        redirects is no answer. `request_sent` says whether the server may have received the
+        request: a failure to connect (or to get a pooled connection) means it never left;
+        anything later is ambiguous.
         """
         not_sent = isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout))
         detail = str(exc) or type(exc).__name__
-        if self._key.reveal() in detail:
-            detail = detail.replace(self._key.reveal(), "<redacted>")
+        if isinstance(exc, httpx.DecodingError):
+            detail = f"the answer's body could not be decoded as its headers say ({detail})"
+        # httpcore's words for a connection closed before a byte of answer: what a server does
+        # to a pooled keep-alive connection that sat idle past its keep-alive timeout.
+        stale = isinstance(exc, httpx.RemoteProtocolError) and "without sending" in detail
+        error: APIConnectionError
         if isinstance(exc, httpx.TimeoutException):
-            return APITimeoutError(f"No answer in time: {detail}", request_sent=not not_sent)
-        return APIConnectionError(f"No answer from the API: {detail}", request_sent=not not_sent)
+            error = APITimeoutError(f"No answer in time: {detail}", request_sent=not not_sent)
+        else:
+            error = APIConnectionError(
+                f"No answer from the API: {detail}",
+                request_sent=not not_sent,
+                stale_connection=stale,
+            )
+        scrub_error(error)
+        return error
 
-    def parse(self, operation_id: str, response: httpx.Response) -> Any:
+    def parse(self, operation: Operation, response: httpx.Response) -> Any:
         if logger.isEnabledFor(logging.DEBUG):  # its arguments cost more than the check
             logger.debug(
                 "%s %s -> %d (request id %s)",
@@ -331,22 +351,18 @@ class ClientCore:
                 response.headers.get("x-request-id"),
             )
         try:
-            return _parse_response()(operation_id, response, now=self.clock.time())
+            return _parse_response()(operation.operation_id, response, now=self.clock.time())
         except APIError as exc:
-            raise self._scrubbed(exc) from None
+            exc.retryable = decide(exc, creates=operation.creates).sends_again
+            raise scrub_error(exc) from None
 
-    def _scrubbed(self, exc: APIError) -> APIError:
-        """The error without the key, should a server ever echo it back."""
-        key = self._key.reveal()
-        if key in exc.message or key in exc.body:
-            exc.message = exc.message.replace(key, "<redacted>")
-            exc.body = exc.body.replace(key, "<redacted>")
-            exc.args = (exc.message,)
-        return exc
-
-    def retry_state(self, operation: Operation) -> RetryState:
+    def retry_state(self, operation: Operation, deadline: float | None = None) -> RetryState:
         return RetryState(
-            self.retry, self.clock, operation=operation.operation_id, creates=operation.creates
+            self.retry,
+            self.clock,
+            operation=operation.operation_id,
+            creates=operation.creates,
+            deadline=deadline,
         )
 
     # -- generations this client made ----------------------------------------------------
@@ -374,15 +390,19 @@ class ClientCore:
         return generation
 
     def match_lost_create(
-        self, page: GenerationPage, body: CreateImageRequest, sent_at: float
+        self, page: GenerationPage, body: CreateImageRequest, window: tuple[float, float]
     ) -> Generation | None:
         """The listed generation a lost create made, if any: newest first, not one this client
         already knows, with the prompt and every other field it was sent with that the list
-        shows, created no earlier than the create was sent (allowing for clock skew)."""
+        shows, and either created within `window` (epoch seconds, on the clock `lost_create_window`
+        chose) or the newest generation of the account and still in progress.
+
+        The second test needs no clock at all: the account runs one generation at a time, so
+        while the one a lost create made is in progress nothing newer can exist. It keeps the
+        match right when the server's `Date` and `createdAt` disagree, or it sends no `Date`.
+        """
         from imagegen_api.types import Unset
 
-        skew = self.retry.clock_skew
-        now = self.clock.time()
         expected: dict[str, object] = {"prompt": body.prompt}
         for field in ("name", "num_outputs", "is_public"):
             value = getattr(body, field)
@@ -392,19 +412,42 @@ class ClientCore:
             expected["aspect_ratio"] = body.aspect_ratio.value
         with self._known_lock:
             known = set(self._known_set)
-        for generation in page.generations:
+        earliest, latest = window
+        for index, generation in enumerate(page.generations):
             if generation.id in known:
                 continue
             if any(getattr(generation, f) not in (v, None) for f, v in expected.items()):
                 continue
             if generation.prompt is None:
                 continue
-            if generation.created_at is not None:
-                created = _as_utc(generation.created_at).timestamp()
-                if not sent_at - skew <= created <= now + skew:
-                    continue
-            return generation
+            if index == 0 and generation.status in _in_progress():
+                return generation
+            if generation.created_at is None:
+                return generation  # nothing to test it by, and everything else matches
+            created = _as_utc(generation.created_at).timestamp()
+            if earliest <= created <= latest:
+                return generation
         return None
+
+    def lost_create_window(
+        self, list_answer: httpx.Response, sent_at: float, sent_mono: float
+    ) -> tuple[float, float]:
+        """When (epoch seconds, on the server's clock where it can be known) a generation made
+        by a create sent at `sent_at` (client epoch) / `sent_mono` (client monotonic) can have
+        been created, as seen from the listImages answer that reconciles it.
+
+        The server's clock is what `createdAt` is written on, and it may differ from ours by any
+        amount (a machine whose clock is a day off, a sandbox whose clock runs fast). Its `Date`
+        header says what time it was there when it answered the list: the create was sent the
+        time we waited since before that, by our clock. Without a `Date`, our own clock is all
+        there is. Either way `RetryPolicy.clock_skew` is the slack on both ends.
+        """
+        slack = self.retry.clock_skew
+        server_now = _http_date(list_answer.headers.get("date"))
+        if server_now is None:
+            return sent_at - slack, self.clock.time() + slack
+        waited = max(self.clock.monotonic() - sent_mono, 0.0)
+        return server_now - waited - slack, server_now + slack
 
     def recovered(self, generation: Generation, cause: ImagegenError) -> CreatedGeneration:
         logger.warning(
@@ -427,14 +470,24 @@ class ClientCore:
 
     # -- plans: every call, written once -------------------------------------------------
 
-    def call_plan(self, operation: Operation) -> Plan[Any]:
-        """A read (or any call that creates nothing): sent, parsed, retried by the policy."""
-        state = self.retry_state(operation)  # now: the retry budget runs from the first send
+    def call_plan(self, operation: Operation, deadline: float | None = None) -> Plan[Any]:
+        """A read (or any call that creates nothing): sent, parsed, retried by the policy.
+
+        `deadline` (the clock's monotonic time) is that of a wait the call serves: no retry
+        sleeps past it."""
+        result, _ = yield from self.answered_plan(operation, deadline)
+        return result
+
+    def answered_plan(
+        self, operation: Operation, deadline: float | None = None
+    ) -> Plan[tuple[Any, httpx.Response]]:
+        """`call_plan`, returning the answer it parsed too (for its headers)."""
+        state = self.retry_state(operation, deadline)  # now: the budget runs from the first send
         send = Send(operation)
         while True:
             try:
                 response = yield send
-                result = self.parse(operation.operation_id, response)
+                result = self.parse(operation, response)
             except (APIError, APIConnectionError) as exc:
                 delay = state.next_delay(exc)
                 if delay is None:
@@ -443,21 +496,22 @@ class ClientCore:
                 continue
             if isinstance(result, Generation):
                 self.observed(result)
-            return result
+            return result, response
 
     def create_plan(self, body: CreateImageRequest) -> Plan[CreatedGeneration]:
-        """A create: paced, then sent; retried only where nothing was created, and after an
-        ambiguous failure only once listImages shows the create made nothing."""
+        """A create: paced, then sent; sent again only where nothing was created, and where it
+        may have been created only once listImages shows it was not (`_retry.decide`)."""
         yield from self.pace_plan()
         operation = create_operation(body)
         state = self.retry_state(operation)
         while True:
-            sent_at = self.clock.time()
+            sent_at, sent_mono = self.clock.time(), self.clock.monotonic()
             try:
                 response = yield Send(operation)
-                created: CreatedGeneration = self.parse(operation.operation_id, response)
+                created: CreatedGeneration = self.parse(operation, response)
             except (APIError, APIConnectionError) as exc:
-                if not create_outcome_unknown(exc):
+                outcome = decide(exc, creates=True)
+                if outcome in (Outcome.RETRY, Outcome.NEVER):
                     delay = state.next_delay(exc)
                     if delay is None:
                         raise exc
@@ -465,11 +519,10 @@ class ClientCore:
                     continue
                 # It may exist. Unless the server said it was created (a 2xx we could not
                 # read), wait as for a retry first: the server may still be committing it.
-                resend = not (isinstance(exc, APIError) and 200 <= exc.status_code <= 299)
-                delay = state.next_delay(exc, ambiguous_ok=True) if resend else None
+                delay = state.next_delay(exc) if outcome is Outcome.LOOK_THEN_RETRY else None
                 if delay is not None:
                     yield Sleep(delay)
-                found = yield from self.reconcile_plan(body, sent_at, exc)
+                found = yield from self.reconcile_plan(body, sent_at, sent_mono, exc)
                 if found is not None:
                     return found
                 if delay is None:
@@ -482,16 +535,17 @@ class ClientCore:
             return created
 
     def reconcile_plan(
-        self, body: CreateImageRequest, sent_at: float, cause: ImagegenError
+        self, body: CreateImageRequest, sent_at: float, sent_mono: float, cause: ImagegenError
     ) -> Plan[CreatedGeneration | None]:
         """Look in listImages for the generation a lost create made. If the list cannot be
         read, the create's own failure is raised: sending again could charge twice."""
         try:
-            page: GenerationPage = yield from self.call_plan(list_operation(_RECONCILE_PAGE, 0))
+            page, answer = yield from self.answered_plan(list_operation(_RECONCILE_PAGE, 0))
         except (APIError, APIConnectionError) as exc:
             logger.warning("could not look for the lost create in listImages: %s", describe(exc))
             raise cause from exc
-        found = self.match_lost_create(page, body, sent_at)
+        window = self.lost_create_window(answer, sent_at, sent_mono)
+        found = self.match_lost_create(page, body, window)
         return None if found is None else self.recovered(found, cause)
 
     def pace_plan(self) -> Plan[None]:
@@ -657,6 +711,26 @@ def generate_kwargs(item: GenerateItem) -> dict[str, Any]:
         f"a generate_many item must be a prompt (str) or a dict, got {type(item).__name__}",
         field="items",
     )
+
+
+def check_download_to(download_to: str | os.PathLike[str] | None) -> None:
+    """Refuse a `download_to` that cannot be written before anything is created and charged."""
+    if download_to is not None:
+        from ._download import check_target
+
+        check_target(download_to)
+
+
+@contextlib.contextmanager
+def created_generation(created: CreatedGeneration) -> Iterator[None]:
+    """Whatever fails from here on carries the id of the generation already made (and charged),
+    so it can be picked up again with `images.wait(id)`."""
+    try:
+        yield
+    except ImagegenError as exc:
+        if exc.generation_id is None:
+            exc.generation_id = created.id
+        raise
 
 
 def timeout_for(timeout: Any, owned: bool) -> httpx.Timeout | None:

@@ -40,6 +40,8 @@ from imagegen_api.models import GenerationStatus, Resolution
 from ._clock import Clock
 from ._errors import (
     UNEXPECTED_RESPONSE,
+    APIConnectionError,
+    APIError,
     GenerationFailedError,
     InvalidRequestError,
     UnexpectedResponseError,
@@ -206,6 +208,13 @@ class _Wait:
         # How old the generation already was when the wait began (a resumed wait).
         self.age_at_start: float | None = None
 
+    def failed_to_look(self) -> WaitTimeoutError | None:
+        """What ends the wait when a look failed: past the deadline (where the look's retries
+        stop), the wait's timeout; else None, and the failure stands."""
+        if self.deadline is None or self.clock.monotonic() < self.deadline:
+            return None
+        return WaitTimeoutError(self.generation_id, self.last_status, timeout=self.timeout)
+
     def observe(self, generation: Generation) -> Generation | float:
         """Take one answer: the generation once it succeeded, else the seconds to sleep before
         the next look; raises when the wait ends any other way."""
@@ -255,7 +264,7 @@ def _age(generation: Generation, clock: Clock) -> float:
 
 
 def wait_until_done(
-    fetch: Callable[[str], Generation],
+    fetch: Callable[[str, float | None], Generation],
     *,
     generation_id: str,
     clock: Clock,
@@ -269,18 +278,27 @@ def wait_until_done(
     the id and last status, to resume) once `timeout` seconds pass, `UnexpectedResponseError` on
     a status this client does not know. `on_update(generation)` is called once per change of
     status, the first answer included. `schedule` defaults to one fitted to the generation
-    (`PollSchedule.for_generation`). Errors from `fetch` propagate: it retries reads itself.
+    (`PollSchedule.for_generation`). `fetch(id, deadline)` retries reads itself, sleeping no
+    later than `deadline`; a failure it gives up on after the deadline ends the wait as a
+    `WaitTimeoutError`, any other propagates.
     """
     wait = _Wait(generation_id, clock, timeout, on_update, schedule)
     while True:
-        outcome = wait.observe(fetch(wait.generation_id))
+        try:
+            generation = fetch(wait.generation_id, wait.deadline)
+        except (APIError, APIConnectionError) as exc:
+            timed_out = wait.failed_to_look()
+            if timed_out is None:
+                raise
+            raise timed_out from exc
+        outcome = wait.observe(generation)
         if isinstance(outcome, Generation):
             return outcome
         clock.sleep(outcome)
 
 
 async def await_until_done(
-    afetch: Callable[[str], Awaitable[Generation]],
+    afetch: Callable[[str, float | None], Awaitable[Generation]],
     *,
     generation_id: str,
     clock: Clock,
@@ -292,7 +310,14 @@ async def await_until_done(
     """The async twin of `wait_until_done`: `afetch` is awaited, sleeps are `clock.asleep`."""
     wait = _Wait(generation_id, clock, timeout, on_update, schedule)
     while True:
-        outcome = wait.observe(await afetch(wait.generation_id))
+        try:
+            generation = await afetch(wait.generation_id, wait.deadline)
+        except (APIError, APIConnectionError) as exc:
+            timed_out = wait.failed_to_look()
+            if timed_out is None:
+                raise
+            raise timed_out from exc
+        outcome = wait.observe(generation)
         if isinstance(outcome, Generation):
             return outcome
         await clock.asleep(outcome)

@@ -479,3 +479,28 @@ def test_unexpected_response_error_is_still_what_a_2xx_that_cannot_be_read_is() 
     client, _ = make_client(httpx.Response(200, content=b"{"), max_retries=0)
     with pytest.raises(UnexpectedResponseError):
         client.status()
+
+
+# -- 17. a base URL without its version prefix -----------------------------------------------------
+
+
+@pytest.mark.parametrize("call", ["account", "get", "status", "list"])
+def test_a_base_url_without_the_version_prefix_says_so(call: str) -> None:
+    from imagegen.testing import Sandbox
+
+    with Sandbox() as sandbox:
+        prefix_less = str(httpx.URL(sandbox.base_url).copy_with(path="/"))
+        client = sandbox.client(base_url=prefix_less, max_retries=0)
+        with pytest.raises(UnexpectedResponseError) as caught:
+            if call == "account":
+                client.account()
+            elif call == "get":
+                client.images.get(GENERATION_ID)
+            elif call == "status":
+                client.status()
+            else:
+                client.images.list()
+    message = caught.value.message
+    assert "base URL is probably wrong" in message
+    assert "ACCOUNT_NOT_FOUND" not in message
+    assert "GENERATION_NOT_FOUND" not in message

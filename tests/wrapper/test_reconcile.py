@@ -282,3 +282,36 @@ async def test_sandbox_async_drop_after_one_generation_one_charge() -> None:
         result = await client.images.create(PROMPT)
         assert [g["generationId"] for g in sandbox.control.generations()] == [result.id]
         assert len(_charges(sandbox)) == 1
+
+
+# -- served, on a clock that is not the client's ---------------------------------------------------
+
+DAY = 86_400.0
+
+
+@pytest.mark.parametrize("fault", ["drop_after", "truncate"])
+@pytest.mark.parametrize("skew", [-DAY, DAY])
+def test_served_sandbox_at_speed_60_on_another_clock_one_generation_one_charge(
+    fault: str, skew: float
+) -> None:
+    # The served sandbox at --speed 60 runs its clock 60 times faster than real time; the
+    # client's (virtual: no real sleeping) clock is a day off it on top. createdAt and the
+    # server's Date are on the sandbox's clock, so only the server's own time places them.
+    import time
+
+    from imagegen import Client
+    from imagegen.sandbox import DEFAULT_API_KEY, ScaledClock, create_app, running_server
+
+    server_clock = ScaledClock(60)
+    server_clock.advance(300)  # a few seconds of uptime at speed 60
+    app = create_app(clock=server_clock)
+    control = app.state.sandbox
+    control.add_fault("createImage", fault)
+    client_clock = VirtualClock(start=1000.0, epoch=time.time() + skew - 1000.0)
+    with running_server(app) as base_url:
+        client = Client(DEFAULT_API_KEY, base_url=base_url, clock=client_clock, retry=POLICY)
+        with client:
+            result = client.images.create(PROMPT, resolution="2k")
+    assert [g["generationId"] for g in control.generations()] == [result.id]
+    charges = [e for e in control.ledger()["entries"] if e["kind"] == "charge"]
+    assert len(charges) == 1

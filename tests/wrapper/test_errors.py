@@ -40,8 +40,8 @@ from imagegen import (
     WaitTimeoutError,
 )
 from imagegen._errors import SERVICE_UNAVAILABLE, UNEXPECTED_RESPONSE, error_from_response
-from imagegen._retry import Outcome, decide
 from imagegen._parsing import parse_response
+from imagegen._retry import Outcome, decide
 
 SPEC = Path(__file__).resolve().parents[2] / "spec" / "openapi.yaml"
 BASE_URL = "https://api.test/v1"

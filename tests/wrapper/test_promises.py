@@ -358,7 +358,7 @@ def test_a_create_answered_502_by_a_gateway_is_retryable_and_sent_again_after_a_
 
 
 def test_a_code_sent_with_a_status_the_docs_do_not_give_it_follows_the_status() -> None:
-    client, script = make_client(error(503, "INVALID_API_TOKEN"), STATUS_OK, retry=POLICY)
+    client, _ = make_client(error(503, "INVALID_API_TOKEN"), STATUS_OK, retry=POLICY)
     assert client.status().account_id  # retried, as a 503 is
     lone, _ = make_client(error(503, "INVALID_API_TOKEN"), max_retries=0)
     with pytest.raises(ServiceUnavailableError) as caught:
@@ -491,15 +491,14 @@ def test_a_base_url_without_the_version_prefix_says_so(call: str) -> None:
     with Sandbox() as sandbox:
         prefix_less = str(httpx.URL(sandbox.base_url).copy_with(path="/"))
         client = sandbox.client(base_url=prefix_less, max_retries=0)
+        calls = {
+            "account": client.account,
+            "get": lambda: client.images.get(GENERATION_ID),
+            "status": client.status,
+            "list": client.images.list,
+        }
         with pytest.raises(UnexpectedResponseError) as caught:
-            if call == "account":
-                client.account()
-            elif call == "get":
-                client.images.get(GENERATION_ID)
-            elif call == "status":
-                client.status()
-            else:
-                client.images.list()
+            calls[call]()
     message = caught.value.message
     assert "base URL is probably wrong" in message
     assert "ACCOUNT_NOT_FOUND" not in message

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from imagegen._clock import VirtualClock
 from imagegen._download import (
     CHUNK_BYTES,
     DownloadedFiles,
@@ -452,8 +453,10 @@ def test_connection_broken_mid_stream_leaves_no_partial_file(tmp_path: Path) -> 
         raise httpx.ReadError("connection reset")
 
     host = Host({url: lambda r: httpx.Response(200, stream=Chunks(breaking()))})
-    with host.client() as http:
-        files = download_outputs(http, generation(url), tmp_path, strict=False)
+    with host.client() as http:  # retried (test_download_retry.py), each attempt cleaned up
+        files = download_outputs(
+            http, generation(url), tmp_path, strict=False, clock=VirtualClock()
+        )
     assert "ReadError" in files.errors[url]
     assert listing(tmp_path) == []
 
@@ -465,7 +468,9 @@ def test_unreachable_host_is_reported(tmp_path: Path) -> None:
         raise httpx.ConnectError("connection refused", request=request)
 
     with httpx.Client(transport=httpx.MockTransport(refuse)) as http:
-        files = download_outputs(http, generation(url), tmp_path, strict=False)
+        files = download_outputs(
+            http, generation(url), tmp_path, strict=False, clock=VirtualClock()
+        )
     assert "ConnectError" in files.errors[url]
 
 

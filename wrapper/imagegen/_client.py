@@ -181,7 +181,13 @@ class Images:
         from ._download import download_outputs
 
         return download_outputs(
-            self._client._http, generation, directory, max_bytes=max_bytes, strict=strict
+            self._client._http,
+            generation,
+            directory,
+            max_bytes=max_bytes,
+            strict=strict,
+            retry=self._client._core.retry,
+            clock=self._client._core.clock,
         )
 
 
@@ -512,7 +518,13 @@ class AsyncImages:
         from ._download import adownload_outputs
 
         return await adownload_outputs(
-            self._client._http, generation, directory, max_bytes=max_bytes, strict=strict
+            self._client._http,
+            generation,
+            directory,
+            max_bytes=max_bytes,
+            strict=strict,
+            retry=self._client._core.retry,
+            clock=self._client._core.clock,
         )
 
 

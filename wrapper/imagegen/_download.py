@@ -12,7 +12,16 @@ The output URLs point at an image host, not at the API, so:
 - the size is capped, by Content-Length before reading and by counting while reading;
 - the file name is ours, never the server's: `<generation id>-<index><ext>`, the index being
   the output's position in `outputImages` and the extension taken from the bytes (JPEG, PNG,
-  WEBP), else from an image Content-Type. A name in the URL (`../../etc/passwd`) is ignored.
+  WEBP), else from an image Content-Type. A name in the URL (`../../etc/passwd`) is ignored;
+- a transient failure (no answer, a dropped connection, a body cut short, HTTP 408, 429, 500,
+  502, 503, 504) is tried again from scratch, on the client's `RetryPolicy` (its backoff, its
+  `max_retries` and `budget` per output, `Retry-After` up to `max_server_delay`) and sleeping
+  on its `Clock`. Anything else (403, 404, a body over the cap, a non-image) would fail the same
+  way again and is not retried.
+
+The temporary file is `.<generation id>-<index>-<random>.part`: hidden, and never matching an
+output's name, so a process killed mid-download (which runs no cleanup) leaves only that behind.
+Every other way out of a download, KeyboardInterrupt and task cancellation included, removes it.
 
 Failures: every output is tried. By default (`strict=True`) any output that could not be saved
 raises `DownloadError` afterwards, which carries the files that were saved and the reason for
@@ -25,6 +34,7 @@ never raises: the generation did succeed, and those credits are the service's to
 from __future__ import annotations
 
 import contextlib
+import logging
 import mimetypes
 import os
 import re
@@ -35,9 +45,11 @@ from typing import IO
 
 import httpx
 
+from ._clock import Clock, SystemClock
 from ._errors import ImagegenError, InvalidRequestError
 from ._images import SNIFF_BYTES, format_size, image_type_from_content_type, sniff_image_type
 from ._net import is_loopback_host
+from ._retry import RetryPolicy, delay_requested
 from ._types import Generation
 from ._validation import check_generation_id
 
@@ -46,8 +58,11 @@ __all__ = [
     "DownloadError",
     "DownloadedFiles",
     "adownload_outputs",
+    "check_target",
     "download_outputs",
 ]
+
+logger = logging.getLogger("imagegen")
 
 # A 4096 x 4096 RGBA PNG is at most ~64 MB uncompressed; twice that leaves room, and stops a
 # host that streams forever.
@@ -58,6 +73,8 @@ MAX_REDIRECTS = 5
 # Headers that carry credentials: never sent to an image host, whoever set them.
 _CREDENTIAL_HEADERS = ("authorization", "x-api-key", "proxy-authorization")
 _SAFE_EXTENSION = re.compile(r"\.[a-z0-9]{1,5}")
+# Answers of an image host (or the CDN or proxy in front of it) that may differ next time.
+_TRANSIENT_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 
 
 class DownloadedFiles(list[Path]):
@@ -118,6 +135,44 @@ class _Refused(Exception):
     """An output that will not be saved, with the reason (a message for people)."""
 
 
+class _Transient(_Refused):
+    """A failure that may not happen again: worth another attempt. `headers` are those of the
+    answer, if there was one (for `Retry-After`)."""
+
+    def __init__(self, reason: str, headers: Mapping[str, str] | None = None) -> None:
+        super().__init__(reason)
+        self.headers: Mapping[str, str] = headers if headers is not None else {}
+
+
+def check_target(directory: str | os.PathLike[str]) -> Path:
+    """`directory` as a `Path`, once it is known that outputs can be saved into it.
+
+    For `generate(download_to=...)` to call before the create is sent, so that a target that
+    cannot be written is found before anything is charged. The directory is created if missing
+    (it is where the outputs go, so it is not left over) and proven writable by creating and
+    removing a hidden file in it. Every problem is an `InvalidRequestError` (`field`
+    "download_to") saying what to change.
+    """
+    path = _directory_path(directory, "download_to")
+    _ensure_directory(path, "download_to", create=True)
+    probe = path / f".imagegen-write-check-{secrets.token_hex(8)}.part"
+    created = False
+    try:
+        with probe.open("xb"):
+            created = True
+    except OSError as exc:
+        raise InvalidRequestError(
+            f"download_to {str(path)!r} cannot be written ({_strerror(exc)}): pass download_to "
+            "a directory you may create files in",
+            field="download_to",
+        ) from None
+    finally:
+        if created:
+            with contextlib.suppress(OSError):
+                probe.unlink()
+    return path
+
+
 def download_outputs(
     http: httpx.Client,
     generation: Generation,
@@ -125,26 +180,29 @@ def download_outputs(
     *,
     max_bytes: int = DEFAULT_MAX_DOWNLOAD_BYTES,
     strict: bool = True,
+    retry: RetryPolicy | None = None,
+    clock: Clock | None = None,
 ) -> DownloadedFiles:
-    """Save every output of a finished `generation` into `directory` (created if missing)."""
-    plan = _Plan(generation, directory, max_bytes)
+    """Save every output of a finished `generation` into `directory` (created if missing).
+
+    Transient failures are retried on `retry` (default `RetryPolicy()`), waiting on `clock`
+    (default `SystemClock()`).
+    """
+    plan = _Plan(generation, directory, max_bytes, retry, clock)
     saved: list[Path] = []
     errors: dict[str, str] = {}
     for index, url in enumerate(generation.output_images):
-        target = plan.target(index)
-        try:
-            response = _open(http, url)
+        attempts = plan.attempts(url)
+        while True:
             try:
-                target.begin(response, max_bytes)
-                for chunk in response.iter_bytes(CHUNK_BYTES):
-                    target.write(chunk)
-            finally:
-                response.close()
-            saved.append(target.finish(response))
-        except (_Refused, httpx.HTTPError, OSError) as exc:
-            errors[url] = _reason(exc)
-        finally:
-            target.discard()
+                saved.append(_save(http, url, plan.target(index), max_bytes))
+                break
+            except (_Refused, httpx.HTTPError, OSError) as exc:
+                delay = attempts.next_delay(exc)
+                if delay is None:
+                    errors[url] = attempts.reason(exc)
+                    break
+            plan.clock.sleep(delay)
     return plan.result(saved, errors, strict)
 
 
@@ -155,27 +213,55 @@ async def adownload_outputs(
     *,
     max_bytes: int = DEFAULT_MAX_DOWNLOAD_BYTES,
     strict: bool = True,
+    retry: RetryPolicy | None = None,
+    clock: Clock | None = None,
 ) -> DownloadedFiles:
     """The async twin of `download_outputs` (outputs are fetched one after another)."""
-    plan = _Plan(generation, directory, max_bytes)
+    plan = _Plan(generation, directory, max_bytes, retry, clock)
     saved: list[Path] = []
     errors: dict[str, str] = {}
     for index, url in enumerate(generation.output_images):
-        target = plan.target(index)
-        try:
-            response = await _aopen(http, url)
+        attempts = plan.attempts(url)
+        while True:
             try:
-                target.begin(response, max_bytes)
-                async for chunk in response.aiter_bytes(CHUNK_BYTES):
-                    target.write(chunk)
-            finally:
-                await response.aclose()
-            saved.append(target.finish(response))
-        except (_Refused, httpx.HTTPError, OSError) as exc:
-            errors[url] = _reason(exc)
-        finally:
-            target.discard()
+                saved.append(await _asave(http, url, plan.target(index), max_bytes))
+                break
+            except (_Refused, httpx.HTTPError, OSError) as exc:
+                delay = attempts.next_delay(exc)
+                if delay is None:
+                    errors[url] = attempts.reason(exc)
+                    break
+            await plan.clock.asleep(delay)
     return plan.result(saved, errors, strict)
+
+
+def _save(http: httpx.Client, url: str, target: _OutputFile, max_bytes: int) -> Path:
+    """One attempt at one output: its final path, or an exception with nothing left on disk."""
+    try:
+        response = _open(http, url)
+        try:
+            target.begin(response, max_bytes)
+            for chunk in response.iter_bytes(CHUNK_BYTES):
+                target.write(chunk)
+        finally:
+            response.close()
+        return target.finish(response)
+    finally:
+        target.discard()  # a no-op once finished; runs on KeyboardInterrupt too
+
+
+async def _asave(http: httpx.AsyncClient, url: str, target: _OutputFile, max_bytes: int) -> Path:
+    try:
+        response = await _aopen(http, url)
+        try:
+            target.begin(response, max_bytes)
+            async for chunk in response.aiter_bytes(CHUNK_BYTES):
+                target.write(chunk)
+        finally:
+            await response.aclose()
+        return target.finish(response)
+    finally:
+        target.discard()  # runs on cancellation too
 
 
 # -- one download -----------------------------------------------------------------------------
@@ -185,7 +271,12 @@ class _Plan:
     """The checks and names shared by every output of one generation."""
 
     def __init__(
-        self, generation: Generation, directory: str | os.PathLike[str], max_bytes: int
+        self,
+        generation: Generation,
+        directory: str | os.PathLike[str],
+        max_bytes: int,
+        retry: RetryPolicy | None,
+        clock: Clock | None,
     ) -> None:
         if isinstance(max_bytes, bool) or not isinstance(max_bytes, int) or max_bytes <= 0:
             raise InvalidRequestError(
@@ -199,19 +290,19 @@ class _Plan:
                 field="generation",
             )
         self.generation = generation
+        self.retry = retry if retry is not None else RetryPolicy()
+        self.clock: Clock = clock if clock is not None else SystemClock()
         # The id becomes part of a file name: it must be exactly a UUID, nothing path-like.
         self.stem = check_generation_id(generation.id, field="generation.id")
-        self.directory = Path(directory)
-        if self.directory.exists() and not self.directory.is_dir():
-            raise InvalidRequestError(
-                f"directory {str(self.directory)!r} is a file: pass a directory to save into",
-                field="directory",
-            )
-        if generation.output_images:
-            self.directory.mkdir(parents=True, exist_ok=True)
+        self.directory = _directory_path(directory, "directory")
+        # Nothing to save, nothing to create (a failed generation leaves no empty directory).
+        _ensure_directory(self.directory, "directory", create=bool(generation.output_images))
 
     def target(self, index: int) -> _OutputFile:
         return _OutputFile(self.directory, f"{self.stem}-{index}")
+
+    def attempts(self, url: str) -> _Attempts:
+        return _Attempts(self.retry, self.clock, url)
 
     def result(self, saved: list[Path], errors: dict[str, str], strict: bool) -> DownloadedFiles:
         files = DownloadedFiles(
@@ -237,7 +328,10 @@ class _OutputFile:
 
     def begin(self, response: httpx.Response, max_bytes: int) -> None:
         if response.status_code != 200:
-            raise _Refused(f"the image host answered HTTP {response.status_code}")
+            reason = f"the image host answered HTTP {response.status_code}"
+            if response.status_code in _TRANSIENT_STATUSES:
+                raise _Transient(reason, response.headers)
+            raise _Refused(reason)
         declared = response.headers.get("content-length")
         if declared is not None and declared.isdigit() and int(declared) > max_bytes:
             raise _Refused(
@@ -264,6 +358,13 @@ class _OutputFile:
     def finish(self, response: httpx.Response) -> Path:
         assert self.file is not None
         assert self.temp_path is not None
+        # h11 notices a connection closed early; a transport that does not is caught here.
+        # Content-Length counts the bytes as sent: comparable only when no Content-Encoding
+        # was undone (an encoded body cut short fails to decode instead).
+        declared = response.headers.get("content-length", "")
+        encoding = response.headers.get("content-encoding", "identity").strip().lower()
+        if encoding == "identity" and declared.isdigit() and self.size < int(declared):
+            raise _Transient(f"the body was cut short ({self.size} of {declared} bytes)")
         if self.size == 0:
             raise _Refused("the image host sent an empty body")
         extension = _extension(self.head, response.headers.get("content-type"))
@@ -281,6 +382,106 @@ class _OutputFile:
             with contextlib.suppress(FileNotFoundError):
                 self.temp_path.unlink()
             self.temp_path = None
+
+
+class _Attempts:
+    """The attempts at one output: whether and when to try again, on the client's policy.
+
+    Like an API read, each output has its own `max_retries` and its own `budget`, counted from
+    its first attempt.
+    """
+
+    def __init__(self, policy: RetryPolicy, clock: Clock, url: str) -> None:
+        self.policy = policy
+        self.clock = clock
+        self.url = url
+        self.made = 1
+        self.over_budget = False
+        self._started = clock.monotonic()
+
+    def next_delay(self, exc: Exception) -> float | None:
+        """Seconds to wait before the next attempt, or None to give up on this output."""
+        if not _is_transient(exc) or self.made > self.policy.max_retries:
+            return None
+        headers = exc.headers if isinstance(exc, _Transient) else {}
+        requested = delay_requested(headers, now=self.clock.time())
+        if requested is not None:
+            delay = min(requested, self.policy.max_server_delay)
+        else:
+            delay = self.policy.backoff(self.made)
+        if self.clock.monotonic() - self._started + delay > self.policy.budget:
+            self.over_budget = True
+            return None
+        logger.warning(
+            "retrying the download of %s in %.2f s (retry %d of %d): %s",
+            _display(self.url),
+            delay,
+            self.made,
+            self.policy.max_retries,
+            _reason(exc),
+        )
+        self.made += 1
+        return delay
+
+    def reason(self, exc: Exception) -> str:
+        """Why the output was given up on, with how hard it was tried when that was retryable."""
+        reason = _reason(exc)
+        if not _is_transient(exc):
+            return reason
+        tries = f"{self.made} attempt{'s' if self.made > 1 else ''}"
+        if self.over_budget:
+            return f"{reason} (gave up after {tries}: the next would pass the retry budget)"
+        return f"{reason} (gave up after {tries})"
+
+
+def _is_transient(exc: Exception) -> bool:
+    if isinstance(exc, _Transient):
+        return True
+    # No answer, a dropped connection, a timeout, a body that stopped (RemoteProtocolError).
+    # Not LocalProtocolError or UnsupportedProtocol: the request itself is at fault.
+    return isinstance(exc, httpx.TransportError) and not isinstance(
+        exc, (httpx.LocalProtocolError, httpx.UnsupportedProtocol)
+    )
+
+
+def _directory_path(directory: str | os.PathLike[str], field: str) -> Path:
+    if isinstance(directory, str) and not directory.strip():
+        raise InvalidRequestError(
+            f"{field} is empty: pass the directory to save the outputs into", field=field
+        )
+    try:
+        return Path(directory)
+    except TypeError:
+        raise InvalidRequestError(
+            f"{field} must be a path (str or os.PathLike), not {type(directory).__name__}",
+            field=field,
+        ) from None
+
+
+def _ensure_directory(path: Path, field: str, *, create: bool) -> None:
+    """Refuse a path that is a file; create the directory when `create`. Every OSError is an
+    `InvalidRequestError` on `field`: none of them is the download's fault."""
+    try:
+        if path.is_dir():
+            return
+        if path.exists():
+            raise InvalidRequestError(
+                f"{field} {str(path)!r} is a file, not a directory: pass {field} a directory "
+                "to save the outputs into",
+                field=field,
+            )
+        if create:
+            path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InvalidRequestError(
+            f"{field} {str(path)!r} cannot be created ({_strerror(exc)}): pass {field} a "
+            "directory that exists or that you may create",
+            field=field,
+        ) from None
+
+
+def _strerror(exc: OSError) -> str:
+    return exc.strerror or str(exc)
 
 
 def _extension(head: bytes, content_type: str | None) -> str:
@@ -372,7 +573,7 @@ def _reason(exc: Exception) -> str:
     if isinstance(exc, httpx.HTTPError):
         return f"could not fetch it ({type(exc).__name__}: {exc})"
     if isinstance(exc, OSError):
-        return f"could not write the file ({exc.strerror or exc})"
+        return f"could not write the file ({_strerror(exc)})"
     return str(exc)
 
 

@@ -274,7 +274,9 @@ def _wait_and_save(
             f"{args.timeout:g} s",
             exit_code=ExitCode.WAIT_TIMEOUT,
             # The resume command is printed after the error line (see `_main`).
-            hint="it may still finish: resume the wait" if resume else "give it a longer --timeout",
+            hint="it may still finish: resume with the command below"
+            if resume
+            else "give it a longer --timeout",
         ) from None
     except BaseException:
         progress.stop(None)

@@ -22,6 +22,9 @@ $(STAMP): pyproject.toml requirements/constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "imagegen needs Python >= 3.11; set PYTHON=python3.11 (or newer)")'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	@# A venv made before the rename to imagegen-sdk holds the old distribution, which claims
+	@# the same package and command: remove it (a no-op anywhere else).
+	$(BIN)/python -m pip uninstall --quiet --quiet --yes imagegen
 	$(BIN)/python -m pip install --quiet -c requirements/constraints.txt -e '.[dev]'
 	touch $(STAMP)
 

@@ -394,7 +394,9 @@ def test_ctrl_c_while_waiting_prints_the_resume_command(cli, served, monkeypatch
     assert (file["width"], file["height"]) == (1024, 1024)
 
 
-def test_ctrl_c_before_the_api_answers(cli, sandbox, monkeypatch):
+def test_ctrl_c_before_the_create_is_sent(cli, sandbox, monkeypatch):
+    """The other moments of a create (no answer yet, a back-off, a lost answer) are in
+    test_create_phase.py."""
     from imagegen import _client
 
     def interrupted(*args, **kwargs):
@@ -406,8 +408,7 @@ def test_ctrl_c_before_the_api_answers(cli, sandbox, monkeypatch):
     assert run.out == ""
     assert run.err.splitlines() == [
         "interrupted",
-        "note: the API had not answered yet; if the request reached it, the generation shows "
-        "in `imagegen list`",
+        "note: nothing was created: the create had not been sent yet",
     ]
 
 

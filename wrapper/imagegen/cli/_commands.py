@@ -10,12 +10,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .._download import DownloadError
-from .._errors import GenerationFailedError, WaitTimeoutError
+from .._errors import (
+    GenerationFailedError,
+    ImagegenError,
+    InvalidRequestError,
+    NotFoundError,
+    WaitTimeoutError,
+)
 from ._connect import Connection
 from ._display import SavedImage, format_duration, one_line
-from ._errors import CommandError, Interrupted
+from ._errors import CommandError, Interrupted, Resumable
 from ._exit_codes import ExitCode
 from ._image_size import image_size
+from ._out_dir import check_out_dir
 from ._output import Output
 from ._parser import DEFAULT_WAIT_TIMEOUT
 
@@ -107,6 +114,11 @@ def _expected_for_generation(generation: Generation | None) -> float | None:
 def cmd_generate(args: argparse.Namespace, connection: Connection, out: Output) -> int:
     images = _reference_images(args.images)
     out_dir: str = args.out if args.out is not None else "."
+    if args.out is not None or not args.no_wait:
+        check_out_dir(out_dir)  # before the create: a charge must not buy an unsavable image
+    # --timeout bounds the whole command: the create's back-offs (its retry budget is cut to
+    # fit, see `_connect`) and then the wait, which gets what is left.
+    started = connection.clock.monotonic()
     try:
         created = connection.client.images.create(
             args.prompt,
@@ -120,12 +132,15 @@ def cmd_generate(args: argparse.Namespace, connection: Connection, out: Output) 
             is_public=True if args.public else None,
         )
     except KeyboardInterrupt:
-        raise Interrupted(
-            None,
-            None,
-            "the API had not answered yet; if the request reached it, the generation shows "
-            "in `imagegen list`",
-        ) from None
+        raise Interrupted(None, None, connection.create_watch.interrupted_note()) from None
+    except ImagegenError as error:
+        # Should the library ever fail a create that did make a generation, it names it.
+        made: object = getattr(error, "generation_id", None)
+        if not isinstance(made, str):
+            raise
+        resume = _resume_command(made, args, connection, out_dir)
+        raise Resumable(error, made, resume, _resume_note(connection)) from None
+    answered = connection.clock.monotonic()  # the wait's elapsed time counts from here
     resume = _resume_command(created.id, args, connection, out_dir)
     if args.no_wait:
         out.document(
@@ -144,30 +159,86 @@ def cmd_generate(args: argparse.Namespace, connection: Connection, out: Output) 
         return ExitCode.OK
     # The id first, before any waiting: whatever happens next, the generation can be found.
     out.say(f"generation {created.id} created ({_credits(created.credit_cost)})")
-    return _wait_and_save(
+    remaining = max(0.0, args.timeout - (answered - started))
+    return _resumable(
         created.id,
-        args,
+        resume,
         connection,
         out,
-        out_dir=Path(out_dir),
-        resume=resume,
-        expected=_expected_for_request(args.resolution, len(images)),
+        lambda: _wait_and_save(
+            created.id,
+            args,
+            connection,
+            out,
+            timeout=remaining,
+            out_dir=Path(out_dir),
+            resume=resume,
+            expected=_expected_for_request(args.resolution, len(images)),
+            started=answered,
+        ),
     )
 
 
 def cmd_wait(args: argparse.Namespace, connection: Connection, out: Output) -> int:
     out_dir: str | None = args.out
+    if out_dir is not None:
+        check_out_dir(out_dir)  # before the wait, not after it
     resume = _resume_command(args.generation_id, args, connection, out_dir)
     out.say(f"waiting for generation {args.generation_id}")
-    return _wait_and_save(
+    return _resumable(
         args.generation_id,
-        args,
+        resume,
         connection,
         out,
-        out_dir=Path(out_dir) if out_dir is not None else None,
-        resume=resume,
-        expected=_expected_for_generation,
+        lambda: _wait_and_save(
+            args.generation_id,
+            args,
+            connection,
+            out,
+            timeout=args.timeout,
+            out_dir=Path(out_dir) if out_dir is not None else None,
+            resume=resume,
+            expected=_expected_for_generation,
+        ),
+        waiting_for_known_id=False,
     )
+
+
+def _resumable(
+    generation_id: str,
+    resume: str | None,
+    connection: Connection,
+    out: Output,
+    run: Callable[[], int],
+    *,
+    waiting_for_known_id: bool = True,
+) -> int:
+    """Run the part of a command that follows the create: whatever fails there is reported
+    with the generation's id and the command that picks the wait up again."""
+    try:
+        return run()
+    except Interrupted:
+        raise
+    except (CommandError, ImagegenError) as error:
+        if not _worth_resuming(error, waiting_for_known_id=waiting_for_known_id):
+            raise
+        raise Resumable(error, generation_id, resume, _resume_note(connection)) from None
+    except Exception:  # a bug: it shows as one, but the generation must not be lost
+        if resume is not None:
+            out.error(f"imagegen: generation {generation_id} goes on; resume with: {resume}")
+        raise
+
+
+def _worth_resuming(error: BaseException, *, waiting_for_known_id: bool) -> bool:
+    """Whether waiting again could end otherwise. Not for a generation that ended failed, nor,
+    for `imagegen wait ID`, for an ID that is no generation."""
+    if isinstance(error, GenerationFailedError):
+        return False
+    if waiting_for_known_id:
+        return True
+    if isinstance(error, NotFoundError):
+        return False
+    return not (isinstance(error, InvalidRequestError) and error.field == "generation_id")
 
 
 def _wait_and_save(
@@ -176,15 +247,17 @@ def _wait_and_save(
     connection: Connection,
     out: Output,
     *,
+    timeout: float,
     out_dir: Path | None,
     resume: str | None,
     expected: Callable[[Generation | None], float | None],
+    started: float | None = None,
 ) -> int:
-    progress = out.progress(connection.clock, expected, footer=_WATCH_FOOTER)
+    progress = out.progress(connection.clock, expected, footer=_WATCH_FOOTER, started=started)
     progress.start()
     try:
         generation = connection.client.images.wait(
-            generation_id, timeout=args.timeout, on_update=progress.update
+            generation_id, timeout=timeout, on_update=progress.update
         )
     except KeyboardInterrupt:
         progress.stop(f"stopped watching after {format_duration(progress.elapsed)}")
@@ -200,7 +273,8 @@ def _wait_and_save(
             f"generation {generation_id} is still {status} after the --timeout of "
             f"{args.timeout:g} s",
             exit_code=ExitCode.WAIT_TIMEOUT,
-            hint=f"it may still finish; resume with: {resume}"
+            # The resume command is printed after the error line (see `_main`).
+            hint="it may still finish: resume with the command below"
             if resume
             else "give it a longer --timeout",
         ) from None
@@ -221,12 +295,15 @@ def _save(
     generation: Generation, connection: Connection, out: Output, out_dir: Path, resume: str | None
 ) -> int:
     errors: dict[str, str] = {}
+    unsaved: str | None = None  # why nothing could be saved at all
     try:
         paths: Sequence[Path] = connection.client.images.download(generation, out_dir)
     except DownloadError as error:  # some saved, some not: show both
         paths, errors = error.files, dict(error.errors)
     except KeyboardInterrupt:
         raise Interrupted(generation.id, resume, _resume_note(connection)) from None
+    except OSError as error:  # the directory went away or the disk filled since the check
+        paths, unsaved = [], error.strerror or str(error)
     saved = [SavedImage(Path(path), image_size(Path(path))) for path in paths]
     for file in saved:
         out.result(f"saved {file.describe()}")
@@ -240,31 +317,26 @@ def _save(
         }
         for file in saved
     ]
-    if saved and not errors:
+    if saved and not errors and unsaved is None:
         out.document({"generation": generation, "files": files})
         return ExitCode.OK
-    if errors:
+    # The resume command, printed after the error line, tries the download again.
+    hint = "try the download again" if resume else "run the command again"
+    if unsaved is not None:
+        message = f"the outputs could not be saved in {out_dir}: {unsaved}"
+    elif errors:
         reasons = "; ".join(f"{url}: {one_line(reason, 200)}" for url, reason in errors.items())
         message = f"{len(errors)} output(s) could not be saved: {reasons}"
-        hint = f"try again with: {resume}" if resume else "try the download again"
     else:
         message = f"generation {generation.id} succeeded but lists no output URL"
         hint = f"check later with: imagegen get {generation.id}"
-    out.document(
-        {
-            "generation": generation,
-            "files": files,
-            "error": {
-                "exit_code": int(ExitCode.DOWNLOAD_FAILED),
-                "type": "DownloadError",
-                "code": None,
-                "message": one_line(message),
-                "hint": hint,
-            },
-        }
+    raise CommandError(
+        message,
+        exit_code=ExitCode.DOWNLOAD_FAILED,
+        hint=hint,
+        kind="DownloadError",
+        document={"generation": generation, "files": files},
     )
-    out.error(f"imagegen: error: {one_line(message)}. What to do: {hint}.")
-    return ExitCode.DOWNLOAD_FAILED
 
 
 def cmd_get(args: argparse.Namespace, connection: Connection, out: Output) -> int:

@@ -17,14 +17,16 @@ from typing import TYPE_CHECKING, Any, Final
 import attrs
 
 from .._clock import Clock, SystemClock
+from ._create_watch import CreateWatch, WatchedClock
 from ._errors import CommandError
 from ._exit_codes import ExitCode
 from ._parser import DEFAULT_SANDBOX_SPEED
 
 if TYPE_CHECKING:
     from .._client import Client
+    from .._retry import RetryPolicy
 
-__all__ = ["Connection", "connect"]
+__all__ = ["Connection", "connect", "sandbox_extra_missing"]
 
 API_KEY_ENV: Final = "IMAGEGEN_API_KEY"
 BASE_URL_ENV: Final = "IMAGEGEN_BASE_URL"
@@ -42,6 +44,8 @@ class Connection:
     client: Client
     clock: Clock
     in_process_sandbox: bool
+    # What is known of the create while it runs (for a Ctrl-C before it returns).
+    create_watch: CreateWatch
     # Options to repeat in a printed resume command (never the key).
     resume_options: tuple[str, ...] = ()
     # Whether the key came from --api-key (a resume command must then be told to pass it too).
@@ -51,7 +55,7 @@ class Connection:
 @contextlib.contextmanager
 def connect(args: argparse.Namespace) -> Iterator[Connection]:
     if args.sandbox:
-        with _sandbox_connection(_sandbox_speed(args)) as connection:
+        with _sandbox_connection(args) as connection:
             yield connection
         return
     api_key = args.api_key or os.environ.get(API_KEY_ENV) or None
@@ -70,17 +74,55 @@ def connect(args: argparse.Namespace) -> Iterator[Connection]:
             hint=f"pass --base-url or set {BASE_URL_ENV} (the API's address, with any version "
             "prefix), or try --sandbox",
         )
-    from .._client import Client
+    import httpx
 
+    from .._client import Client
+    from .._core import _DEFAULT_TIMEOUT
+
+    watch = CreateWatch()
     clock = _api_clock()
-    with Client(api_key=api_key, base_url=base_url, clock=clock) as client:
+    # The client's own HTTP client would do, but the watch needs its event hooks; the
+    # per-request timeout stays the library's default.
+    with (
+        httpx.Client(timeout=_DEFAULT_TIMEOUT, event_hooks=watch.event_hooks) as http,
+        Client(
+            api_key=api_key,
+            base_url=base_url,
+            http_client=http,
+            clock=WatchedClock(clock, watch),
+            retry=_retry_policy(args),
+        ) as client,
+    ):
         yield Connection(
             client=client,
             clock=clock,
             in_process_sandbox=False,
+            create_watch=watch,
             resume_options=("--base-url", base_url) if args.base_url else (),
             key_from_flag=bool(args.api_key),
         )
+
+
+def _retry_policy(args: argparse.Namespace) -> RetryPolicy:
+    """The default policy, its budget cut to the command's --timeout: a create's back-offs
+    (a 429 may ask for a minute) count against the time the user gave the whole command."""
+    from .._retry import RetryPolicy
+
+    policy = RetryPolicy()
+    timeout = getattr(args, "timeout", None)
+    if timeout is None:
+        return policy
+    return attrs.evolve(policy, budget=min(policy.budget, float(timeout)))
+
+
+def sandbox_extra_missing() -> CommandError:
+    """The error for a sandbox asked for without the `sandbox` extra installed."""
+    return CommandError(
+        "the sandbox needs the 'sandbox' extra (starlette, uvicorn, pillow), which is not "
+        "installed",
+        exit_code=ExitCode.USAGE,
+        hint="pip install 'imagegen-sdk[sandbox]'",
+    )
 
 
 def _sandbox_speed(args: argparse.Namespace) -> float:
@@ -122,25 +164,27 @@ def _sandbox_app(clock: Clock) -> Any:
 
 
 @contextlib.contextmanager
-def _sandbox_connection(speed: float) -> Iterator[Connection]:
-    try:
-        import httpx
+def _sandbox_connection(args: argparse.Namespace) -> Iterator[Connection]:
+    speed = _sandbox_speed(args)
+    import httpx
 
+    try:
         from ..sandbox import DEFAULT_API_KEY, SandboxTransport
-    except ImportError as error:  # the sandbox extra (starlette, uvicorn, pillow) is missing
-        raise CommandError(
-            f"the sandbox needs the 'sandbox' extra ({error.name} is not installed)",
-            exit_code=ExitCode.USAGE,
-            hint="pip install 'imagegen[sandbox]'",
-        ) from None
+    except ImportError:  # the sandbox extra (starlette, uvicorn, pillow) is missing
+        raise sandbox_extra_missing() from None
     from .._client import Client
 
+    watch = CreateWatch()
     clock = _sandbox_clock(speed)
     app = _sandbox_app(clock)
     with (
-        httpx.Client(transport=SandboxTransport(app)) as http,
+        httpx.Client(transport=SandboxTransport(app), event_hooks=watch.event_hooks) as http,
         Client(
-            api_key=DEFAULT_API_KEY, base_url=_IN_PROCESS_BASE_URL, http_client=http, clock=clock
+            api_key=DEFAULT_API_KEY,
+            base_url=_IN_PROCESS_BASE_URL,
+            http_client=http,
+            clock=WatchedClock(clock, watch),
+            retry=_retry_policy(args),
         ) as client,
     ):
-        yield Connection(client=client, clock=clock, in_process_sandbox=True)
+        yield Connection(client=client, clock=clock, in_process_sandbox=True, create_watch=watch)

@@ -76,27 +76,31 @@ class Progress(Protocol):
 
 
 class _Timing:
-    """Elapsed and expected time of a wait, on the client's clock (the sandbox's when sped up)."""
+    """Elapsed and expected time of a wait, on the client's clock (the sandbox's when sped up).
 
-    def __init__(self, clock: Clock, expected: Callable[[Generation | None], float | None]):
+    Elapsed counts from `started` (a `clock.monotonic()` moment: when the create was answered)
+    or else from when the view was made (when `imagegen wait` began). Never from the
+    generation's `created_at`: that is the server's clock, which may be any distance from ours
+    (a served sandbox's runs N times faster).
+    """
+
+    def __init__(
+        self,
+        clock: Clock,
+        expected: Callable[[Generation | None], float | None],
+        started: float | None = None,
+    ) -> None:
         self._clock = clock
         self._expected = expected
-        self._started = clock.monotonic()
-        self._offset = 0.0
+        self._started = clock.monotonic() if started is None else started
         self.generation: Generation | None = None
 
     def observe(self, generation: Generation) -> None:
-        if self.generation is None and generation.created_at is not None:
-            # A resumed wait: count from the generation's creation, when that is believable
-            # (a server clock far from ours gives a negative or absurd age).
-            age = self._clock.time() - generation.created_at.timestamp()
-            if 0 <= age < 3600:
-                self._offset = age
         self.generation = generation
 
     @property
     def elapsed(self) -> float:
-        return self._offset + self._clock.monotonic() - self._started
+        return self._clock.monotonic() - self._started
 
     @property
     def expected(self) -> float | None:
@@ -115,9 +119,11 @@ class PlainProgress:
         stream: TextIO,
         clock: Clock,
         expected: Callable[[Generation | None], float | None],
+        *,
+        started: float | None = None,
     ) -> None:
         self._stream = stream
-        self._timing = _Timing(clock, expected)
+        self._timing = _Timing(clock, expected, started)
         self._last_status: str | None = None
 
     @property
@@ -166,9 +172,10 @@ class LiveProgress:
         expected: Callable[[Generation | None], float | None],
         *,
         footer: str | None = None,
+        started: float | None = None,
     ) -> None:
         self._console = console
-        self._timing = _Timing(clock, expected)
+        self._timing = _Timing(clock, expected, started)
         self._footer = footer
         self._live: Any = None
         self._spinner: Any = None

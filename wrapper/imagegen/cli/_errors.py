@@ -3,13 +3,23 @@ an interrupted wait) but the user must be told, with an exit code."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
 from ._exit_codes import ExitCode
 
-__all__ = ["CommandError", "Interrupted"]
+if TYPE_CHECKING:
+    from .._errors import ImagegenError
+
+__all__ = ["CommandError", "Interrupted", "Resumable"]
 
 
 class CommandError(Exception):
-    """A failure found by the CLI itself, with the exit code and the advice to print."""
+    """A failure found by the CLI itself, with the exit code and the advice to print.
+
+    `kind`: the error's `type` in the `--json` document, when not "CommandError"; `document`:
+    more top-level members of that document (a failed save lists the generation and the files
+    it did save)."""
 
     def __init__(
         self,
@@ -18,12 +28,16 @@ class CommandError(Exception):
         exit_code: ExitCode,
         code: str | None = None,
         hint: str | None = None,
+        kind: str | None = None,
+        document: Mapping[str, Any] | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
         self.exit_code = exit_code
         self.code = code
         self.hint = hint
+        self.kind = kind or type(self).__name__
+        self.document = dict(document or {})
 
 
 class Interrupted(Exception):
@@ -36,6 +50,24 @@ class Interrupted(Exception):
         note: str | None = None,
     ) -> None:
         super().__init__(generation_id)
+        self.generation_id = generation_id
+        self.resume_command = resume_command
+        self.note = note
+
+
+class Resumable(Exception):
+    """`error` happened once the generation existed: it is reported as usual, with the
+    generation's id and the command that picks the wait up again (None when nothing can)."""
+
+    def __init__(
+        self,
+        error: CommandError | ImagegenError,
+        generation_id: str,
+        resume_command: str | None,
+        note: str | None = None,
+    ) -> None:
+        super().__init__(generation_id)
+        self.error = error
         self.generation_id = generation_id
         self.resume_command = resume_command
         self.note = note

@@ -13,10 +13,11 @@ from typing import Any
 
 from .._errors import APIError, GenerationFailedError, ImagegenError, InvalidRequestError
 from ._commands import COMMANDS
-from ._connect import connect
+from ._connect import connect, sandbox_extra_missing
 from ._display import one_line
-from ._errors import CommandError, Interrupted
+from ._errors import CommandError, Interrupted, Resumable
 from ._exit_codes import ExitCode, exit_code_for, hint_for
+from ._fields import cli_message, option_for
 from ._output import Output
 from ._parser import build_parser
 
@@ -59,6 +60,8 @@ def _run(args: argparse.Namespace, out: Output) -> int:
         return _report_interrupted(out, interrupted)
     except KeyboardInterrupt:
         return _report_interrupted(out, Interrupted(None, None))
+    except Resumable as resumable:
+        return _report_error(out, resumable.error, resumable)
     except (CommandError, ImagegenError) as error:
         return _report_error(out, error)
 
@@ -95,12 +98,8 @@ def _exit_status(code: object) -> int:
 def _serve_sandbox(args: argparse.Namespace, out: Output) -> int:
     try:
         from ..sandbox import serve
-    except ImportError as error:
-        raise CommandError(
-            f"the sandbox needs the 'sandbox' extra ({error.name} is not installed)",
-            exit_code=ExitCode.USAGE,
-            hint="pip install 'imagegen[sandbox]'",
-        ) from None
+    except ImportError:
+        raise sandbox_extra_missing() from None
     try:
         serve(port=args.port, speed=args.speed, seed=args.seed, out=out.stdout)
     except KeyboardInterrupt:  # the way to stop a server: not a failure
@@ -117,15 +116,19 @@ def _serve_sandbox(args: argparse.Namespace, out: Output) -> int:
 def _error_fields(error: CommandError | ImagegenError) -> dict[str, Any]:
     """What an error line and an `{"error": ...}` document say; never the key (the wrapper's
     errors do not hold it, and nothing here reads a request)."""
+    # The library names its Python arguments; the user typed options.
+    message = cli_message(error) if isinstance(error, InvalidRequestError) else None
     fields: dict[str, Any] = {
         "type": type(error).__name__,
         "code": None,
-        "message": one_line(str(getattr(error, "message", None) or error)),
+        "message": one_line(message or str(getattr(error, "message", None) or error)),
         "status_code": None,
         "request_id": None,
     }
     if isinstance(error, CommandError):
-        fields.update(exit_code=int(error.exit_code), code=error.code, hint=error.hint)
+        fields.update(
+            type=error.kind, exit_code=int(error.exit_code), code=error.code, hint=error.hint
+        )
         return fields
     fields["exit_code"] = int(exit_code_for(error))
     fields["hint"] = None if isinstance(error, InvalidRequestError) else hint_for(error)
@@ -137,6 +140,7 @@ def _error_fields(error: CommandError | ImagegenError) -> dict[str, Any]:
         fields.update(status_code=error.status_code, request_id=error.request_id)
     if isinstance(error, InvalidRequestError) and error.field:
         fields["field"] = error.field
+        fields["option"] = option_for(error.field)
     if isinstance(error, GenerationFailedError):
         generation = error.generation
         fields["generation_id"] = generation.id
@@ -146,8 +150,16 @@ def _error_fields(error: CommandError | ImagegenError) -> dict[str, Any]:
     return fields
 
 
-def _report_error(out: Output, error: CommandError | ImagegenError) -> int:
+def _report_error(
+    out: Output, error: CommandError | ImagegenError, resumable: Resumable | None = None
+) -> int:
     fields = _error_fields(error)
+    if resumable is not None:
+        fields.update(
+            generation_id=resumable.generation_id,
+            resume_command=resumable.resume_command,
+            note=resumable.note if resumable.resume_command else None,
+        )
     line = "imagegen: error: "
     if fields["code"]:
         line += f"{fields['code']}: "
@@ -163,7 +175,12 @@ def _report_error(out: Output, error: CommandError | ImagegenError) -> int:
     if fields["hint"]:
         line += f" What to do: {fields['hint']}."
     out.error(line)
-    out.document({"error": fields})
+    if fields.get("resume_command"):
+        out.error(f"resume with: {fields['resume_command']}")
+        if fields["note"]:
+            out.error(f"note: {fields['note']}")
+    extra = error.document if isinstance(error, CommandError) else {}
+    out.document({**extra, "error": fields})
     return int(fields["exit_code"])
 
 

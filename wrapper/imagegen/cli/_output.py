@@ -3,7 +3,9 @@
 - Results: stdout. Under `--json`, stdout holds one JSON document and nothing else; the
   progress lines a human or a log may still want go to stderr.
 - Errors: one line on stderr (and, under `--json`, an `{"error": ...}` document on stdout).
-- On a terminal (stdout is a TTY, not `--json`), waits are shown live with rich.
+- On a terminal (stdout is a TTY, not `--json`), waits are shown live with rich. Without rich
+  (the `cli` extra not installed) a terminal gets the plain lines a pipe gets: decided when
+  the output is made, before any request, so nothing fails half-way for want of it.
 """
 
 from __future__ import annotations
@@ -26,7 +28,8 @@ class Output:
         self.stdout = stdout
         self.stderr = stderr
         self.json_mode = json_mode
-        self.terminal = not json_mode and stream_is_terminal(stdout)
+        # Whether to render for a person at a terminal, with rich.
+        self.terminal = not json_mode and stream_is_terminal(stdout) and _rich_available()
         self._console: Any = None
 
     @property
@@ -71,7 +74,23 @@ class Output:
         expected: Callable[[Generation | None], float | None],
         *,
         footer: str | None = None,
+        started: float | None = None,
     ) -> Progress:
+        """The view of a wait; its elapsed time counts from `started` (the clock's monotonic
+        time; default: now)."""
         if self.terminal:
-            return LiveProgress(self.console, clock, expected, footer=footer)
-        return PlainProgress(self.stderr if self.json_mode else self.stdout, clock, expected)
+            return LiveProgress(self.console, clock, expected, footer=footer, started=started)
+        stream = self.stderr if self.json_mode else self.stdout
+        return PlainProgress(stream, clock, expected, started=started)
+
+
+def _rich_available() -> bool:
+    try:
+        import rich.console
+        import rich.live
+        import rich.spinner
+        import rich.table
+        import rich.text  # noqa: F401 - every rich module the live view and the table use
+    except ImportError:
+        return False
+    return True

@@ -103,6 +103,10 @@ def _positive_float(text: str) -> float:
     return value
 
 
+def _folded(text: str) -> str:
+    return text.strip().lower()
+
+
 def _int_in(low: int, high: int | None) -> type[int]:
     def parse(text: str) -> int:
         try:
@@ -197,6 +201,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     generate.add_argument(
         "--resolution",
+        type=_folded,  # the library takes 4K as 4k: so does the command line
         choices=[str(member) for member in Resolution],
         help="long side 1024, 2048 or 4096 pixels; costs 1, 2 or 4 credits per image",
     )

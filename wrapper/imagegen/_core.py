@@ -88,7 +88,7 @@ AuthHeader = Literal["bearer", "x-api-key"]
 GenerateItem: TypeAlias = str | Mapping[str, Any]
 OnUpdate: TypeAlias = Callable[["Generation"], object]
 
-_DEFAULT_TIMEOUT = 60.0
+DEFAULT_TIMEOUT = 60.0
 # The defaults of `wait(timeout=)` and `download(max_bytes=)` in the clients' signatures. They
 # are `_polling.DEFAULT_WAIT_TIMEOUT` and `_download.DEFAULT_MAX_DOWNLOAD_BYTES`, repeated here
 # so that defining the clients does not import those modules (and through them every generated
@@ -737,7 +737,7 @@ def timeout_for(timeout: Any, owned: bool) -> httpx.Timeout | None:
     """The per-request timeout: ours when given (or when the http client is ours), else none,
     so a caller's http client keeps its own."""
     if timeout is DEFAULT:
-        return httpx.Timeout(_DEFAULT_TIMEOUT) if owned else None
+        return httpx.Timeout(DEFAULT_TIMEOUT) if owned else None
     if isinstance(timeout, httpx.Timeout):
         return timeout
     if timeout is None:

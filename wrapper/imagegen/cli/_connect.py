@@ -77,14 +77,14 @@ def connect(args: argparse.Namespace) -> Iterator[Connection]:
     import httpx
 
     from .._client import Client
-    from .._core import _DEFAULT_TIMEOUT
+    from .._core import DEFAULT_TIMEOUT
 
     watch = CreateWatch()
     clock = _api_clock()
     # The client's own HTTP client would do, but the watch needs its event hooks; the
     # per-request timeout stays the library's default.
     with (
-        httpx.Client(timeout=_DEFAULT_TIMEOUT, event_hooks=watch.event_hooks) as http,
+        httpx.Client(timeout=DEFAULT_TIMEOUT, event_hooks=watch.event_hooks) as http,
         Client(
             api_key=api_key,
             base_url=base_url,

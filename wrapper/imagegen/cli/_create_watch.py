@@ -21,7 +21,7 @@ import httpx
 
 from .._clock import Clock
 from .._errors import APIError
-from .._retry import create_outcome_unknown
+from .._retry import Outcome, decide
 
 __all__ = ["CreateWatch", "WatchedClock"]
 
@@ -78,7 +78,7 @@ class CreateWatch:
         elif 200 <= status <= 299:
             # A complete 2xx would have returned: this one broke off after its status line.
             why = f"the API's answer (HTTP {status}) broke off before the generation's id"
-        elif create_outcome_unknown(APIError("", status_code=status, code="")):
+        elif decide(APIError("", status_code=status, code=""), creates=True) is not Outcome.RETRY:
             why = f"a gateway answered HTTP {status}, not the API"
         else:
             return (

@@ -230,3 +230,20 @@ def test_a_lost_create_listed_with_an_unknown_status_is_returned_with_it() -> No
     client, _ = make_client(DROPPED, listing, retry=POLICY, clock=clock)
     result = client.images.create("A lighthouse")
     assert (result.id, result.status) == (GENERATION_ID, "queued")
+
+
+# -- pacing: a generation in an unknown status does not hold the next create back --------------
+
+
+def test_the_next_create_does_not_wait_out_a_generation_in_an_unknown_status() -> None:
+    with Sandbox() as sandbox:
+        client = sandbox.client()
+        first = client.images.create("A fox sandbox:status=canceled sandbox:duration=5")
+        sandbox.advance(10)
+        assert client.images.get(first.id).status == "canceled"  # seen: not terminal, still paced
+        before = sandbox.clock.monotonic()
+        second = client.images.create("A second fox")
+        # The pacer looked at the first once (its wait ended on the unknown status) and let the
+        # create go, instead of waiting out max_wait (300 s) for it to end.
+        assert sandbox.clock.monotonic() - before < 1.0
+        assert second.id != first.id

@@ -250,3 +250,54 @@ def test_statuses_the_spec_does_not_document(op: spec_model.Operation) -> None:
         _check_error(outcome, status, content, headers)
 
     check()
+
+
+# Where each operation's success answer holds generation statuses: (the 2xx, the paths).
+_STATUS_HOLDERS = {
+    "listImages": "200",
+    "getImage": "200",
+    "createImage": "201",
+}
+
+
+def _status_paths(operation_id: str, body: Any) -> list[tuple[Any, ...]]:
+    if operation_id == "listImages":
+        return [
+            ("data", "generations", i, "status") for i in range(len(body["data"]["generations"]))
+        ]
+    return [("data", "status")]
+
+
+@pytest.mark.parametrize("operation_id", list(_STATUS_HOLDERS))
+def test_an_unknown_status_string_never_fails_the_answer(operation_id: str) -> None:
+    [op] = [op for op in spec_model.operations() if op.operation_id == operation_id]
+    [response] = [r for r in op.responses() if str(r.status) == _STATUS_HOLDERS[operation_id]]
+    assert response.media is not None
+
+    @FUZZ
+    @given(body=bodies.valid_bodies(response.media["schema"]), data=st.data())
+    def check(body: Any, data: st.DataObject) -> None:
+        if body.get("success") is False:
+            return
+        paths = _status_paths(operation_id, body)
+        chosen = data.draw(st.sets(st.sampled_from(paths)) if paths else st.just(set()))
+        unknown = {path: data.draw(bodies.UNKNOWN_ENUM_VALUES) for path in chosen}
+        for path, value in unknown.items():
+            node = body
+            for key in path[:-1]:
+                node = node[key]
+            node[path[-1]] = value
+        outcome = _answer(op, int(response.status), bodies.dumps(body), {"X-Request-ID": "r"})
+        _check_result(op, outcome)
+        results = outcome.generations if operation_id == "listImages" else (outcome,)
+        for path, result in zip(paths, results, strict=True):
+            if path in unknown and unknown[path] not in set(imagegen.GenerationStatus):
+                assert result.status == unknown[path]
+                assert not (
+                    isinstance(result, imagegen.Generation)
+                    and (result.is_terminal or result.succeeded or result.failed)
+                )
+            else:
+                assert isinstance(result.status, imagegen.GenerationStatus)
+
+    check()

@@ -2,7 +2,9 @@
 model and then converted: these tests hold that pass to the generated model, which stays the
 source of the shape. Its fields and their JSON names are the generated `Generation`'s, and for
 any body (valid, mangled, arbitrary) it returns what the generated path returns, or raises the
-same exception with the same message."""
+same exception with the same message. The generated path is the wrapper's: the generated model
+shown the body with an unknown status string swapped out (`readable_by_model`), since the
+wrapper keeps such a status rather than refuse the answer."""
 
 from __future__ import annotations
 
@@ -41,8 +43,9 @@ def _outcome(read: Any, raw: Any) -> tuple[str, Any]:
 
 def _generated_path(raw: Any) -> Any:
     """What the wrapper did before: the generated envelope and model, then the conversion."""
+    readable, unknown_status = _parsing.readable_by_model(raw)
     return _parsing.generation_from_api(
-        GetImageResponse.from_dict({"success": True, "data": raw}).data
+        GetImageResponse.from_dict({"success": True, "data": readable}).data, unknown_status
     )
 
 
@@ -140,6 +143,24 @@ def test_the_fields_are_the_generated_models_with_its_json_names() -> None:
 )
 def test_chosen_bodies_read_as_the_generated_path_reads_them(raw: dict[str, Any]) -> None:
     _assert_same(raw)
+
+
+@pytest.mark.parametrize("status", ["cancelled", "", "SUCCEEDED", "failed "])
+def test_an_unknown_status_string_is_kept_by_both_paths(status: str) -> None:
+    raw = {"generationId": "7c9e6679-7425-40de-944b-e07fc1f90ae7", "status": status, "prompt": "p"}
+    for read in (_parsing.generation_from_json, _generated_path):
+        generation = read(raw)
+        assert generation.status == status
+        assert not isinstance(generation.status, GenerationStatus)
+        assert generation.prompt == "p"
+    _assert_same(raw)
+
+
+def test_a_status_that_is_not_a_string_fails_both_paths_alike() -> None:
+    for status in (None, 3, ["succeeded"]):
+        raw = {"generationId": "7c9e6679-7425-40de-944b-e07fc1f90ae7", "status": status}
+        assert _outcome(_parsing.generation_from_json, raw)[0] == "ValueError"
+        _assert_same(raw)
 
 
 def test_a_full_body_reads_into_every_field() -> None:

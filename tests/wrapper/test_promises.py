@@ -503,3 +503,33 @@ def test_a_base_url_without_the_version_prefix_says_so(call: str) -> None:
     assert "base URL is probably wrong" in message
     assert "ACCOUNT_NOT_FOUND" not in message
     assert "GENERATION_NOT_FOUND" not in message
+
+
+# -- 7. the client's own settings: text that cannot go into a request -------------------------------
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        {"api_key": "sk-café-0123456789"},
+        {"api_key": "sk-caf\udce9-0123456789"},
+        {"base_url": "https://api.test/v\udce91"},
+        {"base_url": "https://api.tést/v1"},
+    ],
+    ids=["key-non-ascii", "key-surrogate", "url-surrogate", "url-idna"],
+)
+def test_settings_that_cannot_be_sent_are_refused_when_the_client_is_made(
+    settings: dict[str, str],
+) -> None:
+    from imagegen import AsyncClient, Client
+
+    kwargs = {"api_key": API_KEY, "base_url": "https://api.test/v1", **settings}
+    if settings.get("base_url") == "https://api.tést/v1":
+        # An internationalised host name is a valid URL: it is sent as its IDNA form.
+        Client(**kwargs).close()
+        return
+    for cls in (Client, AsyncClient):
+        with pytest.raises(InvalidRequestError) as caught:
+            cls(**kwargs)
+        assert caught.value.field == next(iter(settings))
+        assert "0123456789" not in str(caught.value)

@@ -127,8 +127,15 @@ DEFAULT: Any = _Unset()
 def check_base_url(value: str) -> httpx.URL:
     """The base URL, if it is one the key may be sent to: https, or plain http to loopback."""
     try:
+        value.encode("utf-8")  # a lone surrogate (undecodable bytes of an environment variable)
         url = httpx.URL(value)
-    except (httpx.InvalidURL, TypeError) as exc:
+    except UnicodeEncodeError as exc:
+        raise InvalidRequestError(
+            f"base_url holds an undecodable character at position {exc.start} (a lone "
+            "surrogate, as Python makes from bytes that are not UTF-8): set it as plain text",
+            field="base_url",
+        ) from None
+    except (httpx.InvalidURL, TypeError, AttributeError) as exc:
         raise InvalidRequestError(f"base_url is not a URL: {exc}", field="base_url") from None
     if url.scheme not in ("https", "http") or not url.host:
         raise InvalidRequestError(
@@ -226,6 +233,15 @@ class ClientCore:
         if not key:
             raise InvalidRequestError(
                 "No API key: pass api_key= or set IMAGEGEN_API_KEY", field="api_key"
+            )
+        if not key.isascii():
+            # Never quote the key: say where it is wrong. Headers are ASCII; no key is not.
+            position = next(i for i, char in enumerate(key) if not char.isascii())
+            raise InvalidRequestError(
+                f"api_key holds a character that is not ASCII at position {position} (a key "
+                "copied through a word processor or read with the wrong encoding?); API keys "
+                "are plain ASCII: pass the key as issued",
+                field="api_key",
             )
         if any(char.isspace() or not char.isprintable() for char in key):
             # Never quote the key: say what is wrong with it.

@@ -4,6 +4,12 @@ A 2xx body goes through the generated model's `from_dict` and is then checked fi
 (the generated models trust the types they are given) and turned into the wrapper's frozen
 types. Anything else becomes an `APIError`: nothing that goes wrong here escapes as a
 ValueError, KeyError, TypeError or JSONDecodeError, and nothing returns None. Pure, no I/O.
+
+One exception to "what the generated models refuse is refused": a generation `status` string
+outside the enum. The generated models raise on it, so one cancelled generation would fail a
+whole list page; here it is read as the raw string (see `_types`), and only a wait on it ends
+(`unknown_status_error`). Any other field of the wrong type still fails the answer: it breaks
+the spec, and a result with a field silently dropped would be worse.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, Literal, overload
 from uuid import UUID
 
+import attrs
 import httpx
 from imagegen_api.models import (
     AccountResponse,
@@ -27,7 +34,13 @@ from imagegen_api.models import GenerationSummary as ApiGenerationSummary
 from imagegen_api.types import Unset
 
 from . import _json
-from ._errors import InvalidRequestError, error_from_response, unexpected_body
+from ._errors import (
+    UNEXPECTED_RESPONSE,
+    InvalidRequestError,
+    UnexpectedResponseError,
+    error_from_response,
+    unexpected_body,
+)
 from ._types import (
     Account,
     ApiKeyInfo,
@@ -38,7 +51,14 @@ from ._types import (
     GenerationPage,
 )
 
-__all__ = ["OPERATIONS", "OperationId", "generation_from_api", "parse_response"]
+__all__ = [
+    "OPERATIONS",
+    "OperationId",
+    "generation_from_api",
+    "parse_response",
+    "readable_by_model",
+    "unknown_status_error",
+]
 
 OperationId = Literal["getStatus", "getAccount", "listImages", "getImage", "createImage"]
 
@@ -50,6 +70,10 @@ class _Mismatch(Exception):
 _ABSENT = object()  # a field the body does not carry
 # An id already in the form str(UUID(id)) gives it: the answer's ids are, so most need no parse.
 _CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+# The known status values, to their members: one dict lookup (no enum call) on the hot path.
+_STATUSES: Mapping[str, GenerationStatus] = {status.value: status for status in GenerationStatus}
+# What the generated models are shown in place of an unknown status, which they would refuse.
+_STAND_IN_STATUS = GenerationStatus.STARTING.value
 
 
 @overload
@@ -104,13 +128,55 @@ def parse_response(
     if not isinstance(data, dict):
         raise unexpected_body(response, f"the body is a JSON {type(data).__name__}, not an object")
     try:
-        return parser(data)
+        result = parser(data)
     except _Mismatch as exc:
         raise unexpected_body(response, str(exc)) from None
     except KeyError as exc:
         raise unexpected_body(response, f"required field {exc} is missing") from None
     except (ValueError, TypeError, AttributeError, RecursionError, OverflowError) as exc:
         raise unexpected_body(response, f"{type(exc).__name__}: {exc}") from None
+    if result.__class__ is Generation and result.status.__class__ is str:
+        # Rare: getImage reports a status this client does not know. A wait on it ends with an
+        # error, which should carry this answer as a refused answer's error does.
+        return attrs.evolve(result, status=_UnknownStatus.of(result.status, response))
+    return result
+
+
+class _UnknownStatus(str):
+    """A status value this client does not know, as getImage sent it, with the answer it came
+    in (its text, request id and headers) for the error a wait raises on it. A `str` like any
+    other to everyone else: it compares, hashes, prints and serializes as the raw value."""
+
+    body: str
+    request_id: str | None
+    headers: httpx.Headers
+
+    @classmethod
+    def of(cls, value: str, response: httpx.Response) -> _UnknownStatus:
+        status = cls(value)
+        carrier = unexpected_body(response, "")  # the body text and request id, read as always
+        status.body, status.request_id = carrier.body, carrier.request_id
+        status.headers = carrier.headers
+        return status
+
+
+def unknown_status_error(generation_id: str, status: str) -> UnexpectedResponseError:
+    """The error that ends a wait on a generation whose status this client does not know: the
+    wait cannot tell whether it will ever change. Carries the answer's body and request id when
+    the status came from getImage."""
+    known = ", ".join(member.value for member in GenerationStatus)
+    return UnexpectedResponseError(
+        f"Generation {generation_id} reports status {str(status)!r}, which this client does "
+        f"not know (expected one of {known}), so the wait stopped rather than wait on what may "
+        f"never change; inspect it with images.get({generation_id!r}) (CLI: imagegen get "
+        f"{generation_id}), and resume with images.wait({generation_id!r}) once it reports a "
+        "known status",
+        status_code=200,
+        code=UNEXPECTED_RESPONSE,
+        body=getattr(status, "body", ""),
+        request_id=getattr(status, "request_id", None),
+        headers=getattr(status, "headers", None),
+    )
 
 
 # -- field checks: the generated models pass values through as they come ----------------------
@@ -224,21 +290,40 @@ _GENERATION_FIELDS: tuple[tuple[str, str, type, bool], ...] = (
 )
 
 
-def generation_from_api(model: ApiGeneration | ApiGenerationSummary) -> Generation:
+def generation_from_api(
+    model: ApiGeneration | ApiGenerationSummary, unknown_status: str | None = None
+) -> Generation:
     """A wrapper `Generation` from the generated getImage model or a listImages item.
 
-    One loop over the fields: a value of exactly its JSON type is taken as it is (the usual
-    case, decided by one identity test); anything else (absent, null, a list, a wrong type) goes
-    through the field checks, which convert it or raise.
+    `unknown_status` is the status `readable_by_model` took out of the item, if it did: it is
+    the generation's status, not the stand-in the model holds. One loop over the fields: a value
+    of exactly its JSON type is taken as it is (the usual case, decided by one identity test);
+    anything else (absent, null, a list, a wrong type) goes through the field checks, which
+    convert it or raise.
     """
     detail = isinstance(model, ApiGeneration)
-    fields: dict[str, Any] = {"id": str(model.generation_id), "status": model.status}
+    status = model.status if unknown_status is None else unknown_status
+    fields: dict[str, Any] = {"id": str(model.generation_id), "status": status}
     for attribute, label, kind, detail_only in _GENERATION_FIELDS:
         if detail_only and not detail:
             continue
         value = getattr(model, attribute)
         fields[attribute] = value if value.__class__ is kind else _checked(value, kind, label)
     return Generation(**fields)
+
+
+def readable_by_model(item: Mapping[str, Any]) -> tuple[Mapping[str, Any], str | None]:
+    """`item` (a generation's JSON object) as the generated model can read it, and the unknown
+    status taken out of it (None when there is none).
+
+    The generated models refuse a status string outside the enum. Such a string is swapped for
+    a known one here and handed back, to be the wrapper's status instead; any other value (not
+    a string) stays for the model to refuse as it always did, at the moment it always did.
+    """
+    status = item.get("status")
+    if status.__class__ is not str or status in _STATUSES:
+        return item, None
+    return {**item, "status": _STAND_IN_STATUS}, status
 
 
 def _status(data: Mapping[str, Any]) -> ConnectionStatus:
@@ -288,11 +373,16 @@ def _page(data: Mapping[str, Any]) -> GenerationPage:
     items = inner.get("generations")
     if not isinstance(items, list):
         raise _Mismatch("field 'generations' is not a list")
-    for item in items:
-        _object(item, "generations[]")
+    readable = [readable_by_model(_object(item, "generations[]")) for item in items]
+    unknown = [status for _item, status in readable]
+    if any(status is not None for status in unknown):
+        data = {**data, "data": {**inner, "generations": [item for item, _status in readable]}}
     parsed = ListImagesResponse.from_dict(data).data
     return GenerationPage(
-        generations=tuple(generation_from_api(item) for item in parsed.generations),
+        generations=tuple(
+            generation_from_api(item, status)
+            for item, status in zip(parsed.generations, unknown, strict=True)
+        ),
         total=_required_int(parsed.total, "total"),
         limit=_required_int(parsed.limit, "limit"),
         offset=_required_int(parsed.offset, "offset"),
@@ -313,14 +403,18 @@ def generation_from_json(raw: Mapping[str, Any]) -> Generation:
 
     First the conversions the generated `Generation.from_dict` makes, in its order and with its
     exceptions (the id as a UUID, the status as the generated enum, `createdAt` as a datetime),
-    then the field checks of `generation_from_api`, over the same `_GENERATION_FIELDS`. The
+    except that a status string the enum lacks is kept as it is (`readable_by_model`), then the
+    field checks of `generation_from_api`, over the same `_GENERATION_FIELDS`. The
     generated model stays the source of the shape: tests/wrapper/test_parsing_one_pass.py holds
     the fields and their JSON names to it, and the result to that of the generated path.
     """
     generation_id = raw["generationId"]
     if generation_id.__class__ is not str or not _CANONICAL_UUID.fullmatch(generation_id):
         generation_id = str(UUID(generation_id))  # what the generated model does, and raises
-    status = GenerationStatus(raw["status"])
+    # An unknown status string is kept as it came; a value that is not a string raises what
+    # the generated model raises.
+    status = raw["status"]
+    status = _STATUSES.get(status, status) if status.__class__ is str else GenerationStatus(status)
     created_at = raw.get("createdAt", _ABSENT)
     if created_at is not _ABSENT:
         created_at = datetime.datetime.fromisoformat(created_at)
@@ -337,11 +431,13 @@ def generation_from_json(raw: Mapping[str, Any]) -> Generation:
 
 
 def _created(data: Mapping[str, Any]) -> CreatedGeneration:
-    _object(data.get("data"), "data")
+    inner, unknown_status = readable_by_model(_object(data.get("data"), "data"))
+    if unknown_status is not None:
+        data = {**data, "data": inner}
     parsed = CreateImageResponse.from_dict(data).data
     return CreatedGeneration(
         id=str(parsed.generation_id),
-        status=parsed.status,
+        status=parsed.status if unknown_status is None else unknown_status,
         credit_cost=_required_int(parsed.credit_cost, "creditCost"),
     )
 

@@ -39,14 +39,13 @@ from imagegen_api.models import GenerationStatus, Resolution
 
 from ._clock import Clock
 from ._errors import (
-    UNEXPECTED_RESPONSE,
     APIConnectionError,
     APIError,
     GenerationFailedError,
     InvalidRequestError,
-    UnexpectedResponseError,
     WaitTimeoutError,
 )
+from ._parsing import unknown_status_error
 from ._types import Generation
 from ._validation import check_generation_id
 
@@ -218,17 +217,11 @@ class _Wait:
     def observe(self, generation: Generation) -> Generation | float:
         """Take one answer: the generation once it succeeded, else the seconds to sleep before
         the next look; raises when the wait ends any other way."""
-        status = generation.status
-        if status not in _KNOWN_STATUSES:
-            # A status nobody documented (e.g. "cancelled"): waiting on could be forever.
-            raise UnexpectedResponseError(
-                f"Generation {self.generation_id} reports status {str(status)!r}, which this "
-                f"client does not know (expected one of "
-                f"{', '.join(s.value for s in GenerationStatus)}); check it with "
-                f"images.get({self.generation_id!r})",
-                status_code=200,
-                code=UNEXPECTED_RESPONSE,
-            )
+        if generation.status not in _KNOWN_STATUSES:
+            # A status nobody documented (e.g. "cancelled"), read as its raw string: waiting on
+            # could be forever. The error carries the answer it came in, when getImage's.
+            raise unknown_status_error(self.generation_id, generation.status)
+        status = GenerationStatus(generation.status)  # the member, also for a known plain str
         if status != self.last_status:
             self.last_status = status
             if self.on_update is not None:

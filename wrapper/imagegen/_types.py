@@ -9,6 +9,13 @@ milliseconds), and `import imagegen` should not pay for that before a request ne
 name is served by a PEP 562 module `__getattr__`, and the fields' annotations name it through
 `_models`, which imports the generated package when an annotation is resolved
 (`typing.get_type_hints`).
+
+A generation's `status` is the `GenerationStatus` member when the client knows the value, and
+the raw `str` the server sent when it does not (the docs also speak of cancelled generations):
+an answer is read whatever its status, so one such generation does not fail a whole list page.
+`GenerationStatus` is a StrEnum, so comparing with strings works either way; `is_terminal`,
+`succeeded` and `failed` are False for an unknown status, and a wait that meets one ends at once
+with `UnexpectedResponseError` (see `_polling`) rather than wait on what may never change.
 """
 
 from __future__ import annotations
@@ -72,10 +79,13 @@ def _status(name: str) -> str:
 
 @attrs.frozen(kw_only=True)
 class Generation:
-    """A generation, as getImage reports it (list items fill the fields the list carries)."""
+    """A generation, as getImage reports it (list items fill the fields the list carries).
+
+    `status` is a `GenerationStatus`, or the raw string of a status this client does not know.
+    """
 
     id: str
-    status: _models.GenerationStatus
+    status: _models.GenerationStatus | str
     prompt: str | None = None
     name: str | None = None
     aspect_ratio: str | None = None
@@ -96,7 +106,10 @@ class Generation:
 
     @property
     def is_terminal(self) -> bool:
-        """True once the generation has succeeded or failed: it will not change again."""
+        """True once the generation has succeeded or failed: it will not change again.
+
+        False for a status this client does not know: nothing says it is final.
+        """
         return self.status in _terminal()
 
     @property
@@ -110,10 +123,13 @@ class Generation:
 
 @attrs.frozen(kw_only=True)
 class CreatedGeneration:
-    """What createImage answers: the new generation's id, its status and what it cost."""
+    """What createImage answers: the new generation's id, its status and what it cost.
+
+    `status` is a `GenerationStatus`, or the raw string of a status this client does not know.
+    """
 
     id: str
-    status: _models.GenerationStatus
+    status: _models.GenerationStatus | str
     credit_cost: int
 
 

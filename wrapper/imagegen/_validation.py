@@ -13,6 +13,10 @@ Decisions where the docs are silent:
   `images_base64`. The two kinds cannot be mixed in one request (the API refuses it).
 - Sizes are measured on the raw image bytes, with 1 MB = 1024 * 1024 bytes (see `_images`).
 - Only fields the caller set are sent; the API's defaults apply to the rest.
+- Every str that goes into a request must encode as UTF-8 (`check_text`). Python makes strings
+  that do not: undecodable bytes of `sys.argv`, of file names or of the environment become lone
+  surrogates ("caf\udce9"), which the JSON encoder refuses with a `UnicodeEncodeError` while the
+  request is built. They are refused first, naming the field and the position.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ import base64
 import binascii
 import os
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from urllib.parse import SplitResult, urlsplit
 
@@ -43,6 +47,7 @@ __all__ = [
     "ImageInput",
     "build_create_request",
     "check_generation_id",
+    "check_text",
 ]
 
 MAX_IMAGES = 10
@@ -74,6 +79,9 @@ def build_create_request(
 
     Cheap checks run first, so a wrong resolution is reported before megabytes of images are read.
     """
+    # First, while `locals()` holds exactly the parameters: every str among them (and in a list
+    # of them) goes into the request, so a parameter added later is covered without a mention.
+    _check_texts(locals())
     checked_prompt = _check_prompt(prompt)
     checked_resolution = _check_resolution(resolution)
     checked_ratio = _check_aspect_ratio(aspect_ratio)
@@ -111,6 +119,7 @@ def check_generation_id(value: object, *, field: str = "generation_id") -> str:
             f"'7c9e6679-7425-40de-944b-e07fc1f90ae7'), not {type(value).__name__}",
             field=field,
         )
+    check_text(value, field)
     try:
         parsed = uuid.UUID(value.strip())
     except ValueError:
@@ -120,6 +129,38 @@ def check_generation_id(value: object, *, field: str = "generation_id") -> str:
             field=field,
         ) from None
     return str(parsed)
+
+
+# -- text: what can be sent at all -------------------------------------------------------------
+
+
+def check_text(value: str, field: str, *, where: str | None = None) -> str:
+    """`value`, once it is known to encode as UTF-8 (JSON bodies and URLs are UTF-8); else
+    `InvalidRequestError` naming `where` (default: the field) and the position of the first
+    character that does not. The only such characters are lone surrogates."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        # The value itself is not quoted: it may be a URL with a secret in it; the position and
+        # the character (escaped by repr) are enough to find it.
+        raise InvalidRequestError(
+            f"{where or field} contains an undecodable character at position {exc.start} "
+            f"({value[exc.start]!r}, a lone surrogate, as Python makes from bytes that are not "
+            "UTF-8: decode the text with the right encoding)",
+            field=field,
+        ) from None
+    return value
+
+
+def _check_texts(arguments: Mapping[str, object]) -> None:
+    """`check_text` on every str argument, and on every str in a list argument (`images`)."""
+    for field, value in arguments.items():
+        if isinstance(value, str):
+            check_text(value, field)
+        elif isinstance(value, Sequence) and not isinstance(value, (bytes, bytearray, memoryview)):
+            for index, item in enumerate(value):
+                if isinstance(item, str):
+                    check_text(item, field, where=f"{field}[{index}]")
 
 
 # -- scalar fields ----------------------------------------------------------------------------

@@ -12,10 +12,11 @@ BAD = "caf\udce9"  # b"caf\xe9" from a latin-1 terminal, as Python decodes it fr
 @pytest.mark.parametrize(
     ("argv", "field"),
     [
-        (("generate", "--sandbox", BAD), "prompt"),
-        (("generate", "--sandbox", "A fox", "--name", BAD), "name"),
-        (("generate", "--sandbox", "A fox", "--no-wait", "--name", BAD), "name"),
-        (("get", "--sandbox", BAD), "generation_id"),
+        # Named as the CLI's arguments and options, not the library's parameters.
+        (("generate", "--sandbox", BAD), "PROMPT"),
+        (("generate", "--sandbox", "A fox", "--name", BAD), "--name"),
+        (("generate", "--sandbox", "A fox", "--no-wait", "--name", BAD), "--name"),
+        (("get", "--sandbox", BAD), "ID"),
     ],
 )
 def test_an_undecodable_argument_is_a_usage_error(cli, sandbox, argv, field):

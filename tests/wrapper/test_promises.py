@@ -419,7 +419,7 @@ def test_a_stale_pooled_connection_is_retried_at_once_and_silently(
 ) -> None:
     clock = VirtualClock()
     done = ok(generation(status="succeeded"))
-    client, script = make_client(STALE, done, clock=clock, max_retries=0)
+    client, script = make_client(STALE, done, clock=clock)
     with caplog.at_level(logging.INFO, logger="imagegen"):
         assert client.images.get(GENERATION_ID).succeeded
     assert len(script.requests) == 2
@@ -427,10 +427,21 @@ def test_a_stale_pooled_connection_is_retried_at_once_and_silently(
     assert not caplog.records  # nothing on a user's stderr
 
 
-def test_a_connection_closed_twice_is_an_ordinary_failure() -> None:
-    client, _ = make_client(STALE, STALE, max_retries=0)
-    with pytest.raises(APIConnectionError):
+def test_a_connection_closed_again_is_retried_as_any_failure_and_logged(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    client, script = make_client(STALE, STALE, STALE, retry=POLICY)
+    with caplog.at_level(logging.WARNING, logger="imagegen"), pytest.raises(APIConnectionError):
         client.images.get(GENERATION_ID)
+    assert len(script.requests) == 3
+    assert len([r for r in caplog.records if "retrying getImage" in r.getMessage()]) == 1
+
+
+def test_with_retries_off_a_closed_connection_is_raised() -> None:
+    client, _ = make_client(STALE, max_retries=0)
+    with pytest.raises(APIConnectionError) as caught:
+        client.images.get(GENERATION_ID)
+    assert caught.value.stale_connection is True
 
 
 # -- 3. what fails after a create names the generation -------------------------------------------

@@ -206,20 +206,22 @@ class RetryState:
         outcome = decide(error, creates=self.creates)
         if not outcome.sends_again:
             return None
+        if self.retries >= self.policy.max_retries:
+            return None
         if (
             not self.creates
             and isinstance(error, APIConnectionError)
             and error.stale_connection
             and not self._stale_retried
         ):
-            # A pooled keep-alive connection the server had closed while it sat idle: the read
-            # never reached the server. Sent again at once on a new connection, unlogged above
-            # DEBUG and uncounted: nothing failed that the user needs to hear of.
+            # Most often a pooled keep-alive connection the server closed while it sat idle,
+            # just as it was reused: the read never reached the server. Sent again at once (a
+            # new connection), logged only at DEBUG: nothing failed that a user needs to hear
+            # of. Once per call: a server that keeps hanging up is reported as usual.
             self._stale_retried = True
-            logger.debug("%s met a closed pooled connection; sending it again", self.operation)
+            self.retries += 1
+            logger.debug("%s met a closed connection; sending it again", self.operation)
             return 0.0
-        if self.retries >= self.policy.max_retries:
-            return None
         requested = error.retry_after if isinstance(error, APIError) else None
         if requested is not None:
             delay = min(requested, self.policy.max_server_delay)

@@ -487,6 +487,7 @@ class SandboxControl:
             self.webhooks.enqueue(generation.id, generation.webhook_url, self._event(generation))
 
     def _event(self, generation: Generation) -> dict[str, Any]:
+        # Rendered at `ends_at`, the very value `is_terminal` compares with: the final state.
         view = render_generation(generation, generation.ends_at, generation.base_url, detailed=True)
         event: dict[str, Any] = {"generationId": generation.id, "status": view["status"]}
         reason = view["failureReason"]

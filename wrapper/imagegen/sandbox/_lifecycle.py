@@ -31,6 +31,7 @@ __all__ = [
     "CANCELLED_REASON",
     "CANCEL_AFTER",
     "FAST_FAILURE",
+    "is_terminal",
     "iso",
     "output_count",
     "output_path",
@@ -125,17 +126,17 @@ def plan_for(
 
 
 def status_at(generation: Generation, now: float) -> str:
-    elapsed = now - generation.created_at
-    plan = generation.plan
-    if elapsed < plan.starting:
+    # Moments compared with moments (see `Generation.ends_at`): at `ends_at` it has ended.
+    if now < generation.processing_at:
         return "starting"
-    if elapsed < plan.total:
+    if now < generation.ends_at:
         return "processing"
+    plan = generation.plan
     return plan.reported_status or plan.outcome
 
 
 def is_terminal(generation: Generation, now: float) -> bool:
-    return now - generation.created_at >= generation.plan.total
+    return now >= generation.ends_at
 
 
 def output_count(generation: Generation, now: float) -> int:
@@ -160,8 +161,13 @@ def render_generation(
 ) -> dict[str, Any]:
     """The generation as getImage (`detailed`) or listImages reports it at `now`."""
     plan = generation.plan
-    elapsed = max(now - generation.created_at, 0.0)
-    terminal = elapsed >= plan.total
+    terminal = is_terminal(generation, now)
+    if terminal:  # final: the plan's own durations, not a difference of clock readings
+        predict_time, total_time = plan.processing, plan.total
+    else:
+        elapsed = max(now - generation.created_at, 0.0)
+        predict_time = min(max(elapsed - plan.starting, 0.0), plan.processing)
+        total_time = min(elapsed, plan.total)
     produced = output_count(generation, now)
     failed = plan.failed_outputs if terminal else 0
     view: dict[str, Any] = {
@@ -183,8 +189,8 @@ def render_generation(
     if detailed:
         failing = terminal and plan.outcome == "failed"
         view["failureReason"] = plan.failure_reason if failing else None
-    view["predictTime"] = round(min(max(elapsed - plan.starting, 0.0), plan.processing), 3)
-    view["totalTime"] = round(min(elapsed, plan.total), 3)
+    view["predictTime"] = round(predict_time, 3)
+    view["totalTime"] = round(total_time, 3)
     view["createdAt"] = iso(generation.created_epoch)
     view["isPublic"] = generation.is_public
     view["imageInput"] = list(generation.image_input)

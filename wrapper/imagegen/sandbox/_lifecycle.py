@@ -21,7 +21,9 @@ processing):
 from __future__ import annotations
 
 import hashlib
+import math
 from datetime import UTC, datetime
+from email.utils import formatdate
 from typing import Any, Final
 
 from ._state import Generation, Plan
@@ -31,6 +33,7 @@ __all__ = [
     "CANCELLED_REASON",
     "CANCEL_AFTER",
     "FAST_FAILURE",
+    "http_date",
     "is_terminal",
     "iso",
     "output_count",
@@ -151,9 +154,21 @@ def output_path(generation: Generation, index: int) -> str:
     return f"/files/{generation.id}/{index}.{extension}"
 
 
+# Moments on the wire (createdAt, timestamp, the Date header) are whole seconds of the
+# sandbox's clock, all truncated alike: a create answered at 12.9999997 s says 12 everywhere
+# (rounding to microseconds first, as `datetime.fromtimestamp` does, could make it 13 here and
+# 12 there).
+
+
 def iso(epoch: float) -> str:
-    moment = datetime.fromtimestamp(epoch, UTC).replace(microsecond=0)
+    """`epoch` (sandbox clock seconds) as the API writes moments: `2027-01-15T08:00:00Z`."""
+    moment = datetime.fromtimestamp(math.floor(epoch), UTC)
     return moment.isoformat().replace("+00:00", "Z")
+
+
+def http_date(epoch: float) -> str:
+    """`epoch` as an HTTP `Date` (RFC 7231 IMF-fixdate): `Fri, 15 Jan 2027 08:00:00 GMT`."""
+    return formatdate(math.floor(epoch), usegmt=True)
 
 
 def render_generation(

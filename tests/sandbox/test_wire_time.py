@@ -61,6 +61,14 @@ async def test_every_answer_carries_one_date_on_the_sandbox_clock(api: Api) -> N
         assert date_of(response) == math.floor(api.clock.time()), response.request.url
 
 
+async def test_a_fault_rule_can_give_its_own_date(api: Api) -> None:
+    skewed = "Thu, 01 Jan 2026 00:00:00 GMT"  # a server clock far from the sandbox's
+    api.control.add_fault("getStatus", "status", status=503, headers={"Date": skewed})
+    response = await api.call("GET", "/v1/status")
+    assert response.headers.get_list("date") == [skewed]
+    assert date_of(await api.call("GET", "/v1/status")) == math.floor(api.clock.time())
+
+
 async def test_date_agrees_with_created_at_and_timestamp(api: Api) -> None:
     api.clock.advance(0.999)  # not on a whole second: every moment is truncated alike
     created = await api.create()

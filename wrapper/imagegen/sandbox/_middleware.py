@@ -92,14 +92,13 @@ class SandboxMiddleware:
             if message["type"] == "http.response.start":
                 status_sent = message["status"]
                 headers = [
-                    (k, v)
-                    for k, v in message.get("headers", [])
-                    if k.lower() not in (b"x-request-id", b"date")
+                    (k, v) for k, v in message.get("headers", []) if k.lower() != b"x-request-id"
                 ]
                 headers.append((b"x-request-id", request_id))
                 # The moment it is answered, on the sandbox's clock (a latency fault has moved
-                # it since the request came in).
-                headers.append((b"date", http_date(control.clock.time()).encode()))
+                # it since the request came in); unless a fault rule's headers give a Date.
+                if not any(k.lower() == b"date" for k, _ in headers):
+                    headers.append((b"date", http_date(control.clock.time()).encode()))
                 message = {**message, "headers": headers}
             await send(message)
 

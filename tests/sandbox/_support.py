@@ -20,6 +20,9 @@ from PIL import Image
 from tests.spec import spec_model
 
 ORIGIN = "http://sandbox.test"
+# Clock origins far from 0, where `created_at + total - created_at != total` in floating point:
+# a monotonic clock's value after a day of uptime, one past 10^9, and epoch-like values.
+ARBITRARY_CLOCK_STARTS = (74985.13, 1e9 + 0.37, 1.7e9, 1_712_345_678.901)
 
 
 def check_against_spec(response: httpx.Response) -> None:
@@ -44,8 +47,8 @@ def check_against_spec(response: httpx.Response) -> None:
 class Api:
     """One sandbox app, its clock and control, and an async client for it."""
 
-    def __init__(self, seed: int = 0) -> None:
-        self.clock = VirtualClock()
+    def __init__(self, seed: int = 0, start: float = 0.0) -> None:
+        self.clock = VirtualClock(start=start)
         self.app = create_app(clock=self.clock, seed=seed)
         self.control: SandboxControl = self.app.state.sandbox
         self.http = httpx.AsyncClient(transport=httpx.ASGITransport(app=self.app), base_url=ORIGIN)

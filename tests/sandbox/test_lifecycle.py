@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import pytest
 
-from ._support import Api, b64, image_bytes
+from ._support import ARBITRARY_CLOCK_STARTS, Api, b64, image_bytes
 
 # The documented limits (10 creates a minute, 1 at a time) would get in the way here.
 UNLIMITED = True
+# Every test at 0 and at origins far from it (floating-point rounding shows only there).
+CLOCK_STARTS = (0.0, *ARBITRARY_CLOCK_STARTS)
 
 
 def plan(api: Api, generation_id: str) -> dict[str, float]:
@@ -40,6 +42,28 @@ async def test_statuses_follow_the_plan(api: Api) -> None:
     # Time keeps going; a finished generation does not change.
     api.clock.advance(1000)
     assert await api.get(generation_id) == done
+
+
+async def test_a_generation_has_ended_at_the_moment_it_is_said_to_end(api: Api) -> None:
+    # One end for everything: the clock moved by the `endsIn` the sandbox reports lands on the
+    # end, and there the generation is over (status, outputs, times, refund, limits), at any
+    # clock origin; a hair before it, it is not.
+    ids = [await api.created_id(prompt=f"prompt {index}") for index in range(20)]
+    ends_in = {gid: api.control.generation(gid)["sandbox"]["endsIn"] for gid in ids}
+    for generation_id in sorted(ids, key=ends_in.__getitem__):
+        left = api.control.generation(generation_id)["sandbox"]["endsIn"]
+        assert left > 0
+        before = await api.get(generation_id)
+        assert before["status"] in ("starting", "processing")
+        assert before["outputImages"] == []
+        api.clock.advance(left)
+        timeline = plan(api, generation_id)
+        done = await api.get(generation_id)
+        assert done["status"] == "succeeded", done
+        assert done["outputSuccess"] == len(done["outputImages"]) == 1
+        assert done["predictTime"] == round(timeline["processing"], 3)
+        assert done["totalTime"] == round(timeline["starting"] + timeline["processing"], 3)
+        assert api.control.generation(generation_id)["sandbox"]["endsIn"] == 0
 
 
 @pytest.mark.parametrize(
@@ -150,8 +174,9 @@ async def test_refunds_happen_as_the_clock_moves_without_any_request(api: Api) -
     ledger = api.control.ledger()
     assert ledger["total"] == 1000
     refund = ledger["entries"][-1]
-    # Recorded at the moment it failed, not when someone looked.
-    assert refund["at"] == api.clock.time() - 6
+    # Recorded at the moment it failed, not when someone looked (epoch-like clock values
+    # leave only microseconds of precision).
+    assert refund["at"] == pytest.approx(api.clock.time() - 6, abs=1e-5)
 
 
 async def test_unknown_trigger_is_a_validation_error(api: Api) -> None:

@@ -8,13 +8,16 @@ import json
 from typing import Any
 
 import httpx
+import pytest
 
 from tests.spec import spec_model
 
-from ._support import ORIGIN, Api, answer, loopback_server
+from ._support import ARBITRARY_CLOCK_STARTS, ORIGIN, Api, answer, loopback_server
 
 # The documented limits (10 creates a minute, 1 at a time) would get in the way here.
 UNLIMITED = True
+# Every test at 0 and at origins far from it (floating-point rounding shows only there).
+CLOCK_STARTS = (0.0, *ARBITRARY_CLOCK_STARTS)
 
 
 class Receiver:
@@ -111,7 +114,9 @@ async def test_failed_attempts_are_retried_with_backoff_on_the_clock(api: Api) -
         (2, 503, False),
         (3, 200, True),
     ]
-    assert [d["at"] - deliveries[0]["at"] for d in deliveries] == [0, 1, 3]
+    # Epoch-like clock values leave only microseconds of precision in a difference.
+    gaps = [d["at"] - deliveries[0]["at"] for d in deliveries]
+    assert gaps == pytest.approx([0, 1, 3], abs=1e-5)
 
 
 async def test_an_unreachable_receiver_gets_six_attempts(api: Api) -> None:
@@ -170,3 +175,27 @@ async def test_no_webhook_url_no_delivery(api: Api) -> None:
     await api.created_id(prompt="x sandbox:duration=1")
     api.clock.advance(100)
     assert api.control.webhook_deliveries() == []
+
+
+async def test_every_success_is_posted_as_succeeded_with_its_outputs(api: Api) -> None:
+    # The event is rendered at the moment the generation ends: at any clock origin, that
+    # moment must be the end, never a rounding error before it ("processing", no outputs).
+    received: list[dict[str, Any]] = []
+
+    def accept(request: httpx.Request) -> httpx.Response:
+        received.append(json.loads(request.content))
+        return httpx.Response(200)
+
+    api.control.webhook_transport = httpx.MockTransport(accept)
+    ids = [
+        await api.created_id(prompt=f"prompt {index}", webhook_url="http://127.0.0.1:8765/hook")
+        for index in range(20)
+    ]
+    api.clock.advance(300)
+    assert sorted(event["generationId"] for event in received) == sorted(ids)
+    for event in received:
+        assert_is_a_webhook_event(event)
+        assert (event["status"], len(event["outputImages"])) == ("succeeded", 1), event
+        # The event says what getImage says of the generation once it has ended.
+        view = await api.get(event["generationId"])
+        assert (view["status"], view["outputImages"]) == ("succeeded", event["outputImages"])

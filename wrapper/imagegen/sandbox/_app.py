@@ -24,7 +24,6 @@ from ._bodies import ErrorAnswer, error_body, json_bytes
 from ._control import Caller, CreateParams, SandboxControl
 from ._control_http import control_routes
 from ._lifecycle import iso, render_generation
-from ._limits import reset_headers
 from ._middleware import SandboxMiddleware
 from ._references import check_references
 from ._triggers import TriggerError, Triggers, parse_triggers
@@ -177,7 +176,7 @@ async def get_image(request: Request) -> Response:
     return _json(200, {"success": True, "data": view})
 
 
-def _triggered(triggers: Triggers) -> None:
+def _triggered(triggers: Triggers, control: SandboxControl) -> None:
     """The answers a prompt asks for at create (`sandbox:nsfw`, `sandbox:error=CODE`)."""
     if triggers.nsfw:
         raise ErrorAnswer.of("NSFW_CONTENT_DETECTED")
@@ -188,7 +187,7 @@ def _triggered(triggers: Triggers) -> None:
     if shape is None:
         shape = "status" if code in ("INVALID_IMAGE", "IMAGE_INACCESSIBLE") else "error"
     limited = code in ("RATE_LIMIT_ERROR", "CONCURRENT_GENERATION_ERROR")
-    raise ErrorAnswer.of(code, shape, headers=reset_headers(60) if limited else None)
+    raise ErrorAnswer.of(code, shape, headers=control.wait_headers(60) if limited else None)
 
 
 async def create_image(request: Request) -> Response:
@@ -200,7 +199,7 @@ async def create_image(request: Request) -> Response:
         triggers = parse_triggers(body.prompt)
     except TriggerError as exc:
         raise ErrorAnswer.of("VALIDATION_ERROR", message=str(exc)) from None
-    _triggered(triggers)
+    _triggered(triggers, control)
     images, inaccessible = await check_references(
         body.images_url,
         body.images_base64,
@@ -252,16 +251,21 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return _json(status, {"detail": detail}, headers)
 
 
-def create_app(*, clock: Clock | None = None, seed: int = 0) -> Starlette:
+def create_app(
+    *, clock: Clock | None = None, seed: int = 0, real_time_clients: bool = False
+) -> Starlette:
     """The sandbox: an ASGI app serving the API under `/v1` on `clock` (real time if None).
 
+    `real_time_clients`: its clients wait in real time, not on `clock` (another process, over
+    HTTP; what `serve` makes), so the waits it asks for (`Retry-After`, `X-RateLimit-Reset`)
+    are converted from `clock`'s seconds to real ones by the clock's `speed` (a ScaledClock).
     Its control object is `app.state.sandbox` (a `SandboxControl`).
     """
     if clock is None:
         from ._server import ScaledClock
 
         clock = ScaledClock(1.0)
-    control = SandboxControl(clock, seed)
+    control = SandboxControl(clock, seed, real_time_clients=real_time_clients)
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:

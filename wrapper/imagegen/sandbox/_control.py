@@ -110,8 +110,12 @@ class SandboxControl:
     ```
     """
 
-    def __init__(self, clock: Clock, seed: int = 0) -> None:
+    def __init__(self, clock: Clock, seed: int = 0, *, real_time_clients: bool = False) -> None:
         self.clock = clock
+        # Whether clients wait in real time (another process, over HTTP) rather than on this
+        # same clock (in-process, a VirtualClock or the CLI's shared ScaledClock): durations
+        # sent to them are then real seconds (see `wait_headers`).
+        self.real_time_clients = real_time_clients
         self._lock = threading.RLock()
         self._files = tempfile.TemporaryDirectory(prefix="imagegen-sandbox-")
         self._file_locks: dict[str, threading.Lock] = defaultdict(threading.Lock)
@@ -161,6 +165,20 @@ class SandboxControl:
 
     def now(self) -> float:
         return self.clock.monotonic()
+
+    @property
+    def client_speed(self) -> float:
+        """Sandbox seconds per second of the clients' clock: the clock's `speed` (a ScaledClock)
+        for real-time clients; 1 for clients that wait on the sandbox's own clock."""
+        if not self.real_time_clients:
+            return 1.0
+        speed = getattr(self.clock, "speed", 1.0)
+        return float(speed) if isinstance(speed, int | float) and speed > 0 else 1.0
+
+    def wait_headers(self, sandbox_seconds: float) -> dict[str, str]:
+        """`Retry-After` and `X-RateLimit-Reset` for a wait of `sandbox_seconds`, in the
+        clients' whole seconds, rounded up."""
+        return reset_headers(sandbox_seconds, self.client_speed)
 
     def advance(self, seconds: float) -> None:
         """Move the sandbox clock forward (a clock with `advance`, such as VirtualClock)."""
@@ -410,7 +428,7 @@ class SandboxControl:
         with self._lock:
             wait = rate_limit_wait(caller.account, self.clock.monotonic())
         if wait is not None:
-            raise ErrorAnswer.of("RATE_LIMIT_ERROR", headers=reset_headers(wait))
+            raise ErrorAnswer.of("RATE_LIMIT_ERROR", headers=self.wait_headers(wait))
 
     def start_generation(
         self, caller: Caller, params: CreateParams, triggers: Triggers, origin: str
@@ -421,7 +439,8 @@ class SandboxControl:
             account = caller.account
             wait = concurrency_wait(account, self._generations.values(), now)
             if wait is not None:
-                raise ErrorAnswer.of("CONCURRENT_GENERATION_ERROR", headers=reset_headers(wait))
+                # The time until the generation in progress ends.
+                raise ErrorAnswer.of("CONCURRENT_GENERATION_ERROR", headers=self.wait_headers(wait))
             cost = credit_cost(params.resolution, params.num_outputs)
             if account.ledger.total < cost:
                 message = (
@@ -487,6 +506,7 @@ class SandboxControl:
             self.webhooks.enqueue(generation.id, generation.webhook_url, self._event(generation))
 
     def _event(self, generation: Generation) -> dict[str, Any]:
+        # Rendered at `ends_at`, the very value `is_terminal` compares with: the final state.
         view = render_generation(generation, generation.ends_at, generation.base_url, detailed=True)
         event: dict[str, Any] = {"generationId": generation.id, "status": view["status"]}
         reason = view["failureReason"]
@@ -630,6 +650,8 @@ class SandboxControl:
             "time": self.clock.time(),
             "iso": iso(self.clock.time()),
             "advanceable": callable(getattr(self.clock, "advance", None)),
+            "realTimeClients": self.real_time_clients,
+            "clientSpeed": self.client_speed,
         }
 
     def close(self) -> None:

@@ -3,7 +3,9 @@ times (or every time), then forgets.
 
 Kinds:
 
-- `status`: answer `status` with a documented body (`code` in `shape`), or `body` as given;
+- `status`: answer `status` with a documented body (`code` in `shape`), or `body` as given; a
+  429 or 503 asks for a wait of `seconds` of the sandbox clock (default 1) in `Retry-After`
+  (and `X-RateLimit-Reset` for 429), unless `headers` set them;
 - `latency`: wait `seconds` on the sandbox clock, then answer normally;
 - `drop_before` / `drop_after`: break the connection before the request takes effect, or
   after (the state has changed, the client never hears of it);
@@ -71,6 +73,9 @@ class FaultRule:
     seconds: float = 0.0
     value: str | None = None
     hits: int = 0
+    # A 429 or 503 without its own Retry-After / X-RateLimit-Reset: the wait those headers ask
+    # for, in sandbox seconds (converted to the client's when answered).
+    wait: float | None = None
 
     @property
     def exhausted(self) -> bool:
@@ -91,6 +96,7 @@ class FaultRule:
             "remaining": None if self.times is None else max(self.times - self.hits, 0),
             "status": self.status,
             "headers": dict(self.headers),
+            "wait": self.wait,
             "seconds": self.seconds,
             "value": self.value,
             "body": self.body.decode("utf-8", "replace"),
@@ -137,6 +143,7 @@ def make_rule(
     rule_headers = dict(headers or {})
     content_type = "application/json"
     payload = b""
+    wait: float | None = None
     if kind == "status":
         if status is None:
             status = CODES[code][0] if code is not None else 500
@@ -149,12 +156,7 @@ def make_rule(
         else:
             payload = json.dumps(error_body("INTERNAL_SERVER_ERROR", _shape(shape))).encode()
         if status in (429, 503):
-            wait = str(max(1, round(seconds or 1)))
-            given = {name.lower() for name in rule_headers}
-            if "retry-after" not in given:
-                rule_headers["Retry-After"] = wait
-            if status == 429 and "x-ratelimit-reset" not in given:
-                rule_headers["X-RateLimit-Reset"] = wait
+            wait = seconds or 1.0
     elif kind == "html":
         status = status or 502
         content_type = "text/html"
@@ -178,6 +180,7 @@ def make_rule(
         headers=rule_headers,
         seconds=seconds,
         value=value,
+        wait=wait,
     )
 
 

@@ -21,7 +21,9 @@ processing):
 from __future__ import annotations
 
 import hashlib
+import math
 from datetime import UTC, datetime
+from email.utils import formatdate
 from typing import Any, Final
 
 from ._state import Generation, Plan
@@ -31,6 +33,8 @@ __all__ = [
     "CANCELLED_REASON",
     "CANCEL_AFTER",
     "FAST_FAILURE",
+    "http_date",
+    "is_terminal",
     "iso",
     "output_count",
     "output_path",
@@ -125,17 +129,17 @@ def plan_for(
 
 
 def status_at(generation: Generation, now: float) -> str:
-    elapsed = now - generation.created_at
-    plan = generation.plan
-    if elapsed < plan.starting:
+    # Moments compared with moments (see `Generation.ends_at`): at `ends_at` it has ended.
+    if now < generation.processing_at:
         return "starting"
-    if elapsed < plan.total:
+    if now < generation.ends_at:
         return "processing"
+    plan = generation.plan
     return plan.reported_status or plan.outcome
 
 
 def is_terminal(generation: Generation, now: float) -> bool:
-    return now - generation.created_at >= generation.plan.total
+    return now >= generation.ends_at
 
 
 def output_count(generation: Generation, now: float) -> int:
@@ -150,9 +154,21 @@ def output_path(generation: Generation, index: int) -> str:
     return f"/files/{generation.id}/{index}.{extension}"
 
 
+# Moments on the wire (createdAt, timestamp, the Date header) are whole seconds of the
+# sandbox's clock, all truncated alike: a create answered at 12.9999997 s says 12 everywhere
+# (rounding to microseconds first, as `datetime.fromtimestamp` does, could make it 13 here and
+# 12 there).
+
+
 def iso(epoch: float) -> str:
-    moment = datetime.fromtimestamp(epoch, UTC).replace(microsecond=0)
+    """`epoch` (sandbox clock seconds) as the API writes moments: `2027-01-15T08:00:00Z`."""
+    moment = datetime.fromtimestamp(math.floor(epoch), UTC)
     return moment.isoformat().replace("+00:00", "Z")
+
+
+def http_date(epoch: float) -> str:
+    """`epoch` as an HTTP `Date` (RFC 7231 IMF-fixdate): `Fri, 15 Jan 2027 08:00:00 GMT`."""
+    return formatdate(math.floor(epoch), usegmt=True)
 
 
 def render_generation(
@@ -160,8 +176,13 @@ def render_generation(
 ) -> dict[str, Any]:
     """The generation as getImage (`detailed`) or listImages reports it at `now`."""
     plan = generation.plan
-    elapsed = max(now - generation.created_at, 0.0)
-    terminal = elapsed >= plan.total
+    terminal = is_terminal(generation, now)
+    if terminal:  # final: the plan's own durations, not a difference of clock readings
+        predict_time, total_time = plan.processing, plan.total
+    else:
+        elapsed = max(now - generation.created_at, 0.0)
+        predict_time = min(max(elapsed - plan.starting, 0.0), plan.processing)
+        total_time = min(elapsed, plan.total)
     produced = output_count(generation, now)
     failed = plan.failed_outputs if terminal else 0
     view: dict[str, Any] = {
@@ -183,8 +204,8 @@ def render_generation(
     if detailed:
         failing = terminal and plan.outcome == "failed"
         view["failureReason"] = plan.failure_reason if failing else None
-    view["predictTime"] = round(min(max(elapsed - plan.starting, 0.0), plan.processing), 3)
-    view["totalTime"] = round(min(elapsed, plan.total), 3)
+    view["predictTime"] = round(predict_time, 3)
+    view["totalTime"] = round(total_time, 3)
     view["createdAt"] = iso(generation.created_epoch)
     view["isPublic"] = generation.is_public
     view["imageInput"] = list(generation.image_input)

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from ._lifecycle import is_terminal
 from ._state import Account, Generation
 
-__all__ = ["concurrency_wait", "rate_limit_wait", "reset_headers"]
+__all__ = ["concurrency_wait", "rate_limit_wait", "reset_headers", "wire_seconds"]
 
 
 def rate_limit_wait(account: Account, now: float) -> float | None:
@@ -45,8 +45,15 @@ def concurrency_wait(
     return min(g.ends_at for g in running) - now
 
 
-def reset_headers(wait: float) -> dict[str, str]:
-    """`X-RateLimit-Reset` as seconds from now (whole seconds, at least 1), and the same in
-    `Retry-After`."""
-    seconds = str(max(1, math.ceil(wait)))
+def wire_seconds(wait: float, speed: float = 1.0) -> int:
+    """A wait of `wait` sandbox seconds as whole seconds of a client whose clock runs `speed`
+    times slower than the sandbox's: rounded up (a client never comes back too early), at
+    least 1."""
+    return max(1, math.ceil(wait / speed))
+
+
+def reset_headers(wait: float, speed: float = 1.0) -> dict[str, str]:
+    """`X-RateLimit-Reset` as seconds from now, and the same in `Retry-After`, for a wait of
+    `wait` sandbox seconds (see `wire_seconds`)."""
+    seconds = str(wire_seconds(wait, speed))
     return {"X-RateLimit-Reset": seconds, "Retry-After": seconds}

@@ -1,6 +1,11 @@
-"""The ASGI layer around every request: X-Request-ID on every answer, the clock brought up to
-date, fault rules applied, answers counted per operation and status, and any unexpected
-exception turned into the documented INTERNAL_SERVER_ERROR body."""
+"""The ASGI layer around every request: X-Request-ID and Date on every answer, the clock brought
+up to date, fault rules applied, answers counted per operation and status, and any unexpected
+exception turned into the documented INTERNAL_SERVER_ERROR body.
+
+`Date` is the sandbox clock's now, the clock every moment in a body (createdAt, timestamp) is
+on, so a client can tell the sandbox's time from any answer; served by uvicorn, uvicorn's own
+Date (real time) is switched off (`_server`), so there is exactly one.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +17,7 @@ from typing import Any, Final, TypeAlias
 from ._bodies import error_body, json_bytes
 from ._control import SandboxControl
 from ._faults import ConnectionDropped, FaultRule
+from ._lifecycle import http_date
 
 __all__ = ["SandboxMiddleware", "operation_of"]
 
@@ -89,6 +95,10 @@ class SandboxMiddleware:
                     (k, v) for k, v in message.get("headers", []) if k.lower() != b"x-request-id"
                 ]
                 headers.append((b"x-request-id", request_id))
+                # The moment it is answered, on the sandbox's clock (a latency fault has moved
+                # it since the request came in); unless a fault rule's headers give a Date.
+                if not any(k.lower() == b"date" for k, _ in headers):
+                    headers.append((b"date", http_date(control.clock.time()).encode()))
                 message = {**message, "headers": headers}
             await send(message)
 
@@ -120,6 +130,16 @@ class SandboxMiddleware:
         kind = rule.kind
         if kind in ("status", "html", "non_json"):
             headers = [(b"content-type", rule.content_type.encode())]
+            given = {name.lower() for name in rule.headers}
+            if rule.wait is not None:
+                waits = self.control.wait_headers(rule.wait)
+                if rule.status != 429:
+                    del waits["X-RateLimit-Reset"]
+                headers += [
+                    (k.lower().encode(), v.encode())
+                    for k, v in waits.items()
+                    if k.lower() not in given
+                ]
             headers += [(k.lower().encode(), v.encode()) for k, v in rule.headers.items()]
             await _send(send, rule.status or 500, headers, rule.body)
             return

@@ -7,11 +7,13 @@ uvicorn is imported only here, and only when a server starts.
 from __future__ import annotations
 
 import contextlib
+import signal
 import socket
 import sys
 import threading
 import time
 from collections.abc import Iterator
+from types import FrameType
 from typing import TYPE_CHECKING, Any, Final, TextIO
 
 from .._clock import Clock, SystemClock
@@ -24,6 +26,10 @@ __all__ = ["ScaledClock", "is_loopback_host", "running_server", "serve"]
 
 _STARTUP_TIMEOUT: Final = 10.0
 _SHUTDOWN_TIMEOUT: Final = 10.0
+# How long an idle keep-alive connection stays open. uvicorn's default, 5 s, is the client's
+# poll interval: polls kept meeting a pooled connection the server had just closed. 75 s, as
+# common proxies do, outlasts any poll interval.
+_KEEP_ALIVE: Final = 75
 
 
 class ScaledClock:
@@ -114,16 +120,51 @@ def _uvicorn_server(
         ws="none",
         lifespan="auto",
         timeout_graceful_shutdown=5,
+        timeout_keep_alive=_KEEP_ALIVE,
+        # The app sends its own Date, on the sandbox's clock (see _middleware): not two.
+        date_header=False,
         **extra,
     )
     return uvicorn.Server(config)
 
 
-def _default_app(clock: Clock, seed: int) -> ASGIApp:
+def _default_app(clock: Clock, seed: int, *, real_time_clients: bool = False) -> ASGIApp:
     from . import create_app
 
-    app: ASGIApp = create_app(clock=clock, seed=seed)
+    app: ASGIApp = create_app(clock=clock, seed=seed, real_time_clients=real_time_clients)
     return app
+
+
+def _close_app(app: ASGIApp) -> None:
+    """Close a sandbox app made here: its output files' temporary folder goes with it."""
+    control = getattr(getattr(app, "state", None), "sandbox", None)
+    close = getattr(control, "close", None)
+    if callable(close):
+        close()
+
+
+@contextlib.contextmanager
+def _sigterm_stops_like_ctrl_c() -> Iterator[None]:
+    """SIGTERM (how systemd, Docker and CI runners stop a service) stops the server as Ctrl-C
+    does: gracefully, cleaning up, exit status 0.
+
+    uvicorn catches SIGTERM while it runs, shuts down, then raises it again once its own
+    handlers are gone: with Python's default handler that killed the process (status -15),
+    before anything was cleaned up. This handler turns it into the KeyboardInterrupt that
+    Ctrl-C gives. Signal handlers belong to the main thread; elsewhere nothing changes.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def serve(
@@ -137,32 +178,52 @@ def serve(
     access_log: bool = True,
     out: TextIO | None = None,
 ) -> None:
-    """Serve the sandbox on `host:port` until interrupted (Ctrl-C), then shut down gracefully.
+    """Serve the sandbox on `host:port` until interrupted (Ctrl-C or SIGTERM), then shut down
+    gracefully.
 
-    The sandbox's clock runs `speed` times faster than real time. It prints the base URL and
-    the API key of the default account to `out` (stdout).
+    The sandbox's clock runs `speed` times faster than real time; its clients are taken to
+    wait in real time, so the waits it asks for are real seconds (`create_app`'s
+    `real_time_clients`). It prints the base URL and the API key of the default account to
+    `out` (stdout). An app made here is closed on the way out (its temporary folder removed).
     """
     _check_host(host, allow_remote)
+    out = out if out is not None else sys.stdout
+    with _sigterm_stops_like_ctrl_c():
+        served = (
+            app
+            if app is not None
+            else _default_app(ScaledClock(speed), seed, real_time_clients=True)
+        )
+        try:
+            _serve_until_stopped(served, host, port, speed=speed, access_log=access_log, out=out)
+        finally:
+            if app is None:
+                _close_app(served)
+    print("imagegen sandbox stopped", file=out, flush=True)
+
+
+def _serve_until_stopped(
+    app: ASGIApp, host: str, port: int, *, speed: float, access_log: bool, out: TextIO
+) -> None:
     from . import DEFAULT_API_KEY
 
-    app = app if app is not None else _default_app(ScaledClock(speed), seed)
     sock = _bind(host, port)
-    out = out if out is not None else sys.stdout
-    bound_port = sock.getsockname()[1]
-    print(f"imagegen sandbox on {_base_url(host, bound_port)}", file=out)
-    print(f"  IMAGEGEN_BASE_URL={_base_url(host, bound_port)}", file=out)
-    print(f"  IMAGEGEN_API_KEY={DEFAULT_API_KEY}", file=out)
-    print(f"  clock speed x{speed:g}; Ctrl-C to stop", file=out, flush=True)
-    server = _uvicorn_server(app, log_level="info", access_log=access_log, configure_logging=True)
     try:
+        bound_port = sock.getsockname()[1]
+        print(f"imagegen sandbox on {_base_url(host, bound_port)}", file=out)
+        print(f"  IMAGEGEN_BASE_URL={_base_url(host, bound_port)}", file=out)
+        print(f"  IMAGEGEN_API_KEY={DEFAULT_API_KEY}", file=out)
+        print(f"  clock speed x{speed:g}; Ctrl-C to stop", file=out, flush=True)
+        server = _uvicorn_server(
+            app, log_level="info", access_log=access_log, configure_logging=True
+        )
         server.run(sockets=[sock])
     except KeyboardInterrupt:
-        # uvicorn has shut down gracefully, then re-raised the Ctrl-C it caught: that was the
-        # way out the user asked for, not an error.
+        # uvicorn has shut down gracefully, then re-raised the Ctrl-C (or SIGTERM, see
+        # `_sigterm_stops_like_ctrl_c`) it caught: the way out the user asked for, not an error.
         pass
     finally:
         sock.close()
-    print("imagegen sandbox stopped", file=out, flush=True)
 
 
 @contextlib.contextmanager
@@ -181,10 +242,12 @@ def running_server(
         ...
     ```
 
-    `app` defaults to a new sandbox on `clock` (real time if None). Port 0 picks a free port.
-    The server stops gracefully when the block ends, even on an exception.
+    `app` defaults to a new sandbox on `clock` (real time if None), closed when the block
+    ends. Port 0 picks a free port. The server stops gracefully when the block ends, even on
+    an exception.
     """
     _check_host(host, allow_remote=False)
+    made = app is None
     app = app if app is not None else _default_app(clock or SystemClock(), seed)
     sock = _bind(host, port)
     server = _uvicorn_server(app, log_level="warning", access_log=False, configure_logging=False)
@@ -205,6 +268,8 @@ def running_server(
         server.should_exit = True
         thread.join(_SHUTDOWN_TIMEOUT)
         sock.close()
+        if made:
+            _close_app(app)
 
 
 def _wait_started(server: Any, thread: threading.Thread, errors: list[BaseException]) -> None:

@@ -170,6 +170,15 @@ class Generation:
     plan: Plan
     finished: bool = False  # refunds and the webhook are done
 
+    # The moments its phases change, on the monotonic clock. Every part of the sandbox (status,
+    # outputs, times, limits, when it is finished and its webhook sent) decides a phase by
+    # comparing the clock with these very values, never an elapsed time (`now - created_at`):
+    # in floating point `created_at + total - created_at` may fall a hair short of `total`,
+    # and the moment the lifecycle says a generation ends would not yet be its end.
+    @property
+    def processing_at(self) -> float:
+        return self.created_at + self.plan.starting
+
     @property
     def ends_at(self) -> float:
         return self.created_at + self.plan.total

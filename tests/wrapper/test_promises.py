@@ -516,7 +516,7 @@ def test_a_base_url_without_the_version_prefix_says_so(call: str) -> None:
     assert "GENERATION_NOT_FOUND" not in message
 
 
-# -- 7. the client's own settings: text that cannot go into a request -------------------------------
+# -- 7. the client's own settings: text that cannot go into a request ----------------------------
 
 
 @pytest.mark.parametrize(

@@ -17,7 +17,7 @@ try:
     import starlette  # noqa: F401 - checked first, for a clear message
 except ImportError as exc:  # pragma: no cover - depends on what is installed
     raise ImportError(
-        'imagegen.sandbox needs the "sandbox" extra: pip install "imagegen[sandbox]"'
+        'imagegen.sandbox needs the "sandbox" extra: pip install "imagegen-sdk[sandbox]"'
     ) from exc
 
 from ._app import create_app

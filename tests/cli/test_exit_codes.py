@@ -79,3 +79,20 @@ def test_a_concurrent_generation_hint_says_to_wait_for_it_not_a_fixed_time():
         retry_after=60.0,
     )
     assert "wait for the one in progress" in hint_for(error)
+
+
+def test_a_base_url_without_its_version_prefix_is_a_setting_to_change() -> None:
+    import httpx
+    from imagegen._errors import error_from_response
+    from imagegen.cli._exit_codes import ExitCode, exit_code_for, hint_for
+
+    request = httpx.Request("GET", "http://127.0.0.1:9/images")
+    error = error_from_response(httpx.Response(404, text="Not Found", request=request))
+    assert exit_code_for(error) == ExitCode.USAGE
+    hint = hint_for(error)
+    assert hint is not None
+    assert "IMAGEGEN_BASE_URL" in hint
+    assert "/v1" in hint
+    assert "try again" not in hint
+    # The advice comes before the URL, so a line cut short for a terminal keeps it.
+    assert error.message.index("version prefix") < error.message.index("127.0.0.1")

@@ -544,3 +544,124 @@ def test_settings_that_cannot_be_sent_are_refused_when_the_client_is_made(
             cls(**kwargs)
         assert caught.value.field == next(iter(settings))
         assert "0123456789" not in str(caught.value)
+
+
+# -- found by an adversarial stub server ---------------------------------------------------------
+
+
+class _BreaksOff(httpx.SyncByteStream, httpx.AsyncByteStream):
+    """A body that sends a few bytes and then the connection breaks."""
+
+    def __iter__(self) -> Any:
+        yield b'{"success": true, "da'
+        raise httpx.RemoteProtocolError("peer closed connection without sending complete body")
+
+    async def __aiter__(self) -> Any:
+        yield b'{"success": true, "da'
+        raise httpx.RemoteProtocolError("peer closed connection without sending complete body")
+
+
+def _broken(status: int) -> Any:
+    def answer(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(status, headers={"Content-Length": "500"}, stream=_BreaksOff())
+
+    return answer
+
+
+def test_a_created_answer_whose_body_breaks_off_is_never_sent_again() -> None:
+    # The status line said 201: the generation exists, even if the list does not show it yet.
+    client, script = make_client(_broken(201), page(), created(OTHER_ID), retry=POLICY)
+    with pytest.raises(UnexpectedResponseError) as caught:
+        client.images.create(PROMPT)
+    assert caught.value.status_code == 201
+    assert caught.value.retryable is False
+    assert _posts(script) == 1
+
+
+async def test_async_a_created_answer_whose_body_breaks_off_is_never_sent_again() -> None:
+    client, script = make_async_client(_broken(201), page(), created(OTHER_ID), retry=POLICY)
+    with pytest.raises(UnexpectedResponseError):
+        await client.images.create(PROMPT)
+    assert _posts(script) == 1
+
+
+def test_a_created_answer_whose_body_breaks_off_is_found_in_the_list() -> None:
+    clock = VirtualClock(start=77.0)
+    listing = _server_page(clock.time(), _listed(clock.time(), "succeeded"))
+    client, script = make_client(_broken(201), listing, retry=POLICY, clock=clock)
+    assert client.images.create(PROMPT).id == GENERATION_ID
+    assert _posts(script) == 1
+
+
+def test_a_read_whose_body_breaks_off_is_retried() -> None:
+    client, script = make_client(_broken(200), STATUS_OK, retry=POLICY)
+    assert client.status().account_id
+    assert len(script.requests) == 2
+
+
+@pytest.mark.parametrize("status", [200, 500])
+def test_header_bytes_no_encoding_round_trips_are_no_crash(status: int) -> None:
+    def answer(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(
+            status, headers=[(b"X-Request-ID", b"\xff\xfe")], content=b"{not json"
+        )
+
+    client, _ = make_client(answer, max_retries=0)
+    with pytest.raises(APIError):
+        client.status()
+
+
+def test_an_unknown_status_that_echoes_the_key_is_scrubbed_from_the_wait_error() -> None:
+    echo = ok(generation(status=f"canceled by {API_KEY}"))
+    client, _ = make_client(echo)
+    with pytest.raises(UnexpectedResponseError) as caught:
+        client.images.wait(GENERATION_ID)
+    assert API_KEY not in _everything_about(caught.value)
+
+
+@pytest.mark.parametrize("auth_header", ["bearer", "x-api-key"])
+def test_the_key_is_not_left_on_the_chained_httpx_exception(auth_header: str) -> None:
+    client, _ = make_client(DROPPED, max_retries=0, auth_header=auth_header)
+    with pytest.raises(APIConnectionError) as caught:
+        client.status()
+    cause = caught.value.__cause__
+    assert isinstance(cause, httpx.RequestError)
+    assert API_KEY not in str(dict(cause.request.headers))
+
+
+def test_a_download_error_whose_urls_echo_the_key_is_scrubbed(tmp_path: Any) -> None:
+    import pickle
+
+    done = generation(status="succeeded", outputImages=[f"https://cdn.test/0.png?token={API_KEY}"])
+
+    def route(request: httpx.Request) -> httpx.Response:
+        if request.url.host == "cdn.test":
+            return httpx.Response(404)
+        return ok(done)
+
+    client, _ = make_client(*[route] * 6, retry=POLICY)
+    with pytest.raises(ImagegenError) as caught:
+        client.images.download(GENERATION_ID, tmp_path)
+    error = caught.value
+    everything = _everything_about(error) + repr(pickle.dumps(error))
+    everything += repr(getattr(error, "errors", "")) + repr(getattr(error, "files", ""))
+    assert API_KEY not in everything
+
+
+@pytest.mark.parametrize(
+    ("failure", "operation", "expected"),
+    [
+        (DROPPED, "read", True),
+        (DROPPED, "create", True),  # looked for, then sent again
+        (httpx.ConnectError("refused"), "create", True),
+        (STALE, "read", True),
+    ],
+)
+def test_a_failure_without_an_answer_says_whether_it_is_retryable(
+    failure: Exception, operation: str, expected: bool
+) -> None:
+    client, _ = make_client(failure, page(), max_retries=0, pacing=None)
+    call = (lambda: client.images.create(PROMPT)) if operation == "create" else client.status
+    with pytest.raises(APIConnectionError) as caught:
+        call()
+    assert caught.value.retryable is expected

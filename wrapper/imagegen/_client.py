@@ -341,11 +341,16 @@ class Client:
         request = self._core.build(self._http, operation, self._timeout)
         for _ in range(MAX_REDIRECTS + 1):
             try:
-                response = self._http.send(request, follow_redirects=False)
+                response = self._http.send(request, follow_redirects=False, stream=True)
             except httpx.RequestError as exc:
                 raise self._core.connection_error(exc) from exc
             following = self._core.follow(request, response)
             if following is None:
+                try:
+                    response.read()
+                except httpx.RequestError as exc:
+                    response.close()
+                    raise self._core.broken_answer(operation, response, exc) from exc
                 return response
             response.close()
             request = following
@@ -663,11 +668,16 @@ class AsyncClient:
         request = self._core.build(self._http, operation, self._timeout)
         for _ in range(MAX_REDIRECTS + 1):
             try:
-                response = await self._http.send(request, follow_redirects=False)
+                response = await self._http.send(request, follow_redirects=False, stream=True)
             except httpx.RequestError as exc:
                 raise self._core.connection_error(exc) from exc
             following = self._core.follow(request, response)
             if following is None:
+                try:
+                    await response.aread()
+                except httpx.RequestError as exc:
+                    await response.aclose()
+                    raise self._core.broken_answer(operation, response, exc) from exc
                 return response
             await response.aclose()
             request = following

@@ -46,6 +46,7 @@ from ._errors import (
     APITimeoutError,
     ImagegenError,
     InvalidRequestError,
+    unexpected_body,
 )
 from ._net import is_loopback_host
 from ._pacing import CreatePacer, Pacing
@@ -96,6 +97,8 @@ DEFAULT_TIMEOUT = 60.0
 WAIT_TIMEOUT = 300.0
 MAX_DOWNLOAD_BYTES = 128 * 1024 * 1024
 MAX_REDIRECTS = 5
+# createImage's success status in the spec: an answer with it says the generation was made.
+_CREATED = 201
 _REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 # The keys of a generated `_get_kwargs` result that `build` places itself.
 _PLACED = frozenset({"method", "url", "headers"})
@@ -354,8 +357,37 @@ class ClientCore:
                 request_sent=not not_sent,
                 stale_connection=stale,
             )
+        self._forget_key(exc)
         scrub_error(error)
         return error
+
+    def broken_answer(
+        self, operation: Operation, response: httpx.Response, exc: httpx.RequestError
+    ) -> ImagegenError:
+        """The SDK's exception for an answer whose status line came but whose body broke off.
+
+        For a create answered with its success status (201, "Created") that is not a lost
+        connection: the server said it created the generation, so it must never be sent again
+        (`_retry.decide` gives a 2xx `LOOK`). Anything else, another 2xx included (no answer
+        the API gives a create), is no usable answer, as a connection lost before it would be.
+        """
+        if not (operation.creates and response.status_code == _CREATED):
+            return self.connection_error(exc)
+        error = unexpected_body(response, f"the body broke off ({str(exc) or type(exc).__name__})")
+        error.retryable = decide(error, creates=True).sends_again
+        self._forget_key(exc)
+        return scrub_error(error)  # type: ignore[return-value]
+
+    def _forget_key(self, exc: httpx.RequestError) -> None:
+        """Take the key out of the request an httpx exception holds: the SDK's exception is
+        chained to it, and whoever inspects the chain must not find the key there."""
+        try:
+            headers = exc.request.headers
+        except RuntimeError:  # raised without a request
+            return
+        for name in ("authorization", "x-api-key"):
+            if name in headers:
+                headers[name] = "<redacted>"
 
     def parse(self, operation: Operation, response: httpx.Response) -> Any:
         if logger.isEnabledFor(logging.DEBUG):  # its arguments cost more than the check
@@ -507,6 +539,7 @@ class ClientCore:
             except (APIError, APIConnectionError) as exc:
                 delay = state.next_delay(exc)
                 if delay is None:
+                    given_up(exc, operation)
                     raise exc
                 yield Sleep(delay)
                 continue
@@ -530,6 +563,7 @@ class ClientCore:
                 if outcome in (Outcome.RETRY, Outcome.NEVER):
                     delay = state.next_delay(exc)
                     if delay is None:
+                        given_up(exc, operation)
                         raise exc
                     yield Sleep(delay)
                     continue
@@ -542,6 +576,7 @@ class ClientCore:
                 if found is not None:
                     return found
                 if delay is None:
+                    given_up(exc, operation)
                     raise exc
                 logger.warning(
                     "the create is not in listImages: nothing was created, sending it again"
@@ -559,6 +594,9 @@ class ClientCore:
             page, answer = yield from self.answered_plan(list_operation(_RECONCILE_PAGE, 0))
         except (APIError, APIConnectionError) as exc:
             logger.warning("could not look for the lost create in listImages: %s", describe(exc))
+            # Not sent again, and not to be: it may have been made, and nothing says it was not.
+            if isinstance(cause, APIError | APIConnectionError):
+                cause.retryable = False
             raise cause from exc
         window = self.lost_create_window(answer, sent_at, sent_mono)
         found = self.match_lost_create(page, body, window)
@@ -589,6 +627,12 @@ class ClientCore:
 
 
 # -- helpers shared by both resources -------------------------------------------------------
+
+
+def given_up(error: APIError | APIConnectionError, operation: Operation) -> None:
+    """Before `error` is raised after the retries: its `.retryable` says what the one retry
+    rule says of it, for an answer (set as it was parsed) and for no answer alike."""
+    error.retryable = decide(error, creates=operation.creates).sends_again
 
 
 def list_operation(limit: int, offset: int) -> Operation:

@@ -50,6 +50,7 @@ from ._errors import ImagegenError, InvalidRequestError
 from ._images import SNIFF_BYTES, format_size, image_type_from_content_type, sniff_image_type
 from ._net import is_loopback_host
 from ._retry import RetryPolicy, delay_requested
+from ._secrets import scrub_error
 from ._types import Generation
 from ._validation import check_generation_id
 
@@ -125,6 +126,7 @@ class DownloadError(ImagegenError):
         )
         super().__init__(message)
         self.message = message
+        scrub_error(self)  # the URLs are the server's: they may echo the key
 
     @property
     def errors(self) -> dict[str, str]:

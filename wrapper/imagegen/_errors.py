@@ -197,8 +197,11 @@ class APIConnectionError(ImagegenError):
     `.request_sent` is True when the request may have reached the server (the connection broke
     or timed out after it was sent): a create may then have taken effect. `.stale_connection` is
     True when the server closed the connection without a byte of answer, as it does to a pooled
-    keep-alive connection that sat idle too long.
+    keep-alive connection that sat idle too long. `.retryable` is what the client's one retry
+    rule says of this failure on that request, as for an `APIError`.
     """
+
+    retryable: bool = False
 
     def __init__(
         self,
@@ -275,6 +278,7 @@ class WaitTimeoutError(ImagegenError, TimeoutError):
             )
         super().__init__(message)
         self.message = message
+        scrub_error(self)  # the last status is the server's text
 
 
 # -- mapping an answer to an exception --------------------------------------------------------
@@ -494,13 +498,14 @@ def _request_url(response: httpx.Response) -> httpx.URL | None:
 
 
 def _wrong_route_message(response: httpx.Response, what: str) -> str:
-    """What to say of a 404 that is not one of the API's: the base URL is probably wrong."""
+    """What to say of a 404 that is not one of the API's: the base URL is probably wrong. The
+    advice comes first and the URL last, so a message cut short for a terminal keeps it."""
     url = _request_url(response)
-    where = f" for {url.copy_with(query=None)}" if url is not None else ""
+    where = f" The request went to {url.copy_with(query=None)}." if url is not None else ""
     return (
-        f"HTTP 404 with {what}{where}: not an answer of the API's (its 404s name a code), so the "
-        "base URL is probably wrong. Check IMAGEGEN_BASE_URL / base_url: it must include the "
-        "API's version prefix (for example https://host/v1, not https://host)"
+        f"The base URL is probably wrong: HTTP 404 with {what}, which is no answer of the API's "
+        "(its 404s name a code). Include the API's version prefix in IMAGEGEN_BASE_URL / "
+        f"base_url (https://host/v1, not https://host).{where}"
     )
 
 

@@ -41,6 +41,7 @@ from ._errors import (
     error_from_response,
     unexpected_body,
 )
+from ._secrets import scrub_error
 from ._types import (
     Account,
     ApiKeyInfo,
@@ -165,7 +166,7 @@ def unknown_status_error(generation_id: str, status: str) -> UnexpectedResponseE
     wait cannot tell whether it will ever change. Carries the answer's body and request id when
     the status came from getImage."""
     known = ", ".join(member.value for member in GenerationStatus)
-    return UnexpectedResponseError(
+    error = UnexpectedResponseError(
         f"Generation {generation_id} reports status {str(status)!r}, which this client does "
         f"not know (expected one of {known}), so the wait stopped rather than wait on what may "
         f"never change; inspect it with images.get({generation_id!r}) (CLI: imagegen get "
@@ -177,6 +178,8 @@ def unknown_status_error(generation_id: str, status: str) -> UnexpectedResponseE
         request_id=getattr(status, "request_id", None),
         headers=getattr(status, "headers", None),
     )
+    scrub_error(error)  # the status is the server's text: it may echo the key
+    return error
 
 
 # -- field checks: the generated models pass values through as they come ----------------------

@@ -70,13 +70,20 @@ def _scrubbed(value: object, secrets: list[str]) -> object:
     if isinstance(value, str):
         return redact(value, secrets)
     if isinstance(value, httpx.Headers):
+        # As raw bytes: a server may send bytes no text encoding round-trips (b"\xff").
+        raw = [(k, v) for k, v in value.raw]
+        encoded = [secret.encode() for secret in secrets]
+        if not any(secret in k or secret in v for k, v in raw for secret in encoded):
+            return value
         return httpx.Headers(
-            [(redact(k, secrets), redact(v, secrets)) for k, v in value.multi_items()]
+            [(_redact_bytes(k, encoded), _redact_bytes(v, encoded)) for k, v in raw]
         )
     if isinstance(value, tuple):
         return tuple(_scrubbed(item, secrets) for item in value)
+    if isinstance(value, list) and not vars_of(value):
+        return [_scrubbed(item, secrets) for item in value]
     if isinstance(value, Mapping):
-        return {k: _scrubbed(v, secrets) for k, v in value.items()}
+        return {_scrubbed(k, secrets): _scrubbed(v, secrets) for k, v in value.items()}
     cls = type(value)
     if attrs.has(cls):  # a result carried by the error (GenerationFailedError.generation)
         changes = {}
@@ -86,6 +93,30 @@ def _scrubbed(value: object, secrets: list[str]) -> object:
                 changes[field.name] = _scrubbed(current, secrets)
         return attrs.evolve(value, **changes) if changes else value  # type: ignore[misc]
     return value
+
+
+def _redact_bytes(value: bytes, secrets: list[bytes]) -> bytes:
+    for secret in secrets:
+        value = value.replace(secret, REDACTED.encode())
+    return value
+
+
+def vars_of(value: object) -> dict[str, object]:
+    """The attributes of an object that carries some (a list subclass with a report on it)."""
+    return getattr(value, "__dict__", None) or {}
+
+
+def _scrub_attributes(holder: object, secrets: list[str]) -> None:
+    """Scrub the attributes of `holder` in place, and of the objects they hold that carry
+    attributes of their own (`DownloadError.files`, a list with its `.errors`)."""
+    for name, value in list(vars_of(holder).items()):
+        if isinstance(value, list) and vars_of(value):
+            _scrub_attributes(value, secrets)
+            value[:] = [_scrubbed(item, secrets) for item in value]
+            continue
+        scrubbed = _scrubbed(value, secrets)
+        if scrubbed is not value:
+            setattr(holder, name, scrubbed)
 
 
 def scrub_error(error: BaseException) -> BaseException:
@@ -98,10 +129,7 @@ def scrub_error(error: BaseException) -> BaseException:
     while secrets and current is not None and id(current) not in seen:
         seen.add(id(current))
         current.args = tuple(_scrubbed(arg, secrets) for arg in current.args)
-        for name, value in list(vars(current).items()):
-            scrubbed = _scrubbed(value, secrets)
-            if scrubbed is not value:
-                setattr(current, name, scrubbed)
+        _scrub_attributes(current, secrets)
         current = current.__cause__ or current.__context__
     return error
 

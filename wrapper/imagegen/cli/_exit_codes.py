@@ -87,7 +87,14 @@ _BY_CLASS: tuple[tuple[type[BaseException], ExitCode], ...] = (
 )
 
 
+def _wrong_base_url(error: BaseException) -> bool:
+    """A 404 that is no answer of the API's: the library says the base URL is probably wrong."""
+    return isinstance(error, UnexpectedResponseError) and error.status_code == 404
+
+
 def exit_code_for(error: BaseException) -> ExitCode:
+    if _wrong_base_url(error):
+        return ExitCode.USAGE  # a setting to change, not a server to wait for
     for error_class, code in _BY_CLASS:
         if isinstance(error, error_class):
             return code
@@ -146,6 +153,11 @@ def hint_for(error: BaseException) -> str | None:
         and isinstance(retry_after, int | float)
     ):
         return f"wait {max(retry_after, 1):.0f} s and try again"
+    if _wrong_base_url(error):
+        return (
+            "set --base-url / IMAGEGEN_BASE_URL to the API's address with its version prefix "
+            "(https://host/v1)"
+        )
     if isinstance(code, str) and code in _HINTS_BY_CODE:
         hint = _HINTS_BY_CODE[code]
         if isinstance(error, GenerationFailedError):

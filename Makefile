@@ -13,7 +13,7 @@ STAMP := $(VENV)/.installed
 SPEC := spec/openapi.yaml
 GEN_CONFIG := spec/generator-config.yaml
 
-.PHONY: help setup generate check-generated lint-spec lint format typecheck test pytest demo bench record fuzz-long clean
+.PHONY: help setup generate check-generated check-api lint-spec lint format typecheck test pytest demo bench record fuzz-long clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -30,11 +30,19 @@ $(STAMP): pyproject.toml requirements/constraints.txt
 
 setup: $(STAMP) ## Create .venv with the package and every tool
 
-generate: $(STAMP) ## Regenerate generated/imagegen_api from the spec
+generate: $(STAMP) ## Regenerate generated/imagegen_api from the spec; print how the spec changed
 	$(BIN)/python tools/generate.py generated
+	@# What changed since the last commit (informs, never fails: spec_diff exits 0 without
+	@# --fail-on-breaking). Outside a git checkout there is no HEAD to compare with.
+	@if git cat-file -e HEAD:$(SPEC) 2>/dev/null; then \
+		git show HEAD:$(SPEC) | $(BIN)/python tools/spec_diff.py - $(SPEC); \
+	fi
 
 check-generated: $(STAMP) ## Fail if generated/ differs from what the spec generates
 	$(BIN)/python tools/generate.py --check generated
+
+check-api: $(STAMP) ## Fail on a breaking change of imagegen's public API that CHANGELOG.md lacks
+	$(BIN)/python tools/check_api.py
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
@@ -58,7 +66,7 @@ typecheck: $(STAMP) ## mypy --strict on the wrapper
 pytest: $(STAMP) ## Only the test suite
 	$(BIN)/pytest -q
 
-test: lint typecheck lint-spec check-generated pytest ## Everything CI runs
+test: lint typecheck lint-spec check-generated check-api pytest ## Everything CI runs
 
 demo: $(STAMP) ## Generate an image with the offline sandbox, saved to ./out
 	$(BIN)/imagegen generate --sandbox "A lighthouse on a cliff at dusk, oil painting" \

@@ -1,0 +1,486 @@
+"""The public-API gate: compare the public API of `imagegen` with the committed baseline.
+
+    python tools/check_api.py            # report; exit 1 on a breaking change CHANGELOG.md lacks
+    python tools/check_api.py --update   # rewrite the baseline from the code as it is
+
+The public API is every name in `imagegen.__all__`: for a function its parameters (name, kind,
+annotation, default), return annotation and labels (async, classmethod, ...); for a class its
+bases (the exception tree) and its public members (attributes with annotation and value,
+properties, methods, and the dunders a caller uses such as `__init__` and `__enter__`). griffe
+reads it from the source statically (nothing is imported), with `wrapper/` and `generated/` as
+its search path.
+
+The baseline is a small flat JSON object, one entry per public path, sorted, one parameter a
+line, so a change of the API is a short reviewable diff. (griffe's own dump of the package, which
+`griffe.find_breaking_changes` would need as the old side, holds every private module with line
+numbers and docstrings and churns on every edit.) The comparison applies griffe's breakage kinds
+to it: object removed or changed kind, class lost a base, parameter removed, moved, changed kind,
+changed default, made required, required parameter added, attribute value changed; and, where
+griffe says nothing, a type that narrows what a parameter accepts or widens what a result or
+attribute holds (a union or Literal member removed from a parameter, added to a return).
+
+A breaking change passes when the "Unreleased" section of CHANGELOG.md names its object's path
+(`imagegen.Client.generate`) under a "Breaking", "Changed" or "Removed" heading. Additions never
+fail; the baseline is brought up to date with `--update` (at the latest when releasing).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import griffe
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGE = "imagegen"
+BASELINE = ROOT / "api" / "imagegen.api.json"
+CHANGELOG = ROOT / "CHANGELOG.md"
+SEARCH_PATHS = (ROOT / "wrapper", ROOT / "generated")
+
+# Dunder methods a caller uses directly or through syntax; the others (__repr__, __post_init__)
+# are not part of what a caller can break on.
+PUBLIC_DUNDERS = frozenset(
+    {
+        "__init__",
+        "__call__",
+        "__enter__",
+        "__exit__",
+        "__aenter__",
+        "__aexit__",
+        "__iter__",
+        "__aiter__",
+        "__next__",
+        "__anext__",
+        "__len__",
+        "__getitem__",
+        "__contains__",
+        "__eq__",
+        "__hash__",
+        "__bool__",
+    }
+)
+# Labels whose change changes how a function is called.
+CALL_LABELS = frozenset({"async", "classmethod", "staticmethod"})
+# An attribute whose value is expected to change: only its presence and type are held.
+VALUE_FREE = frozenset({f"{PACKAGE}.__version__"})
+RECORDING_HEADINGS = ("breaking", "changed", "removed")
+
+Entry = dict[str, Any]
+Api = dict[str, Entry]
+
+
+# --- Reading the API --------------------------------------------------------------------------
+
+
+def load_api(package: str = PACKAGE, search_paths: tuple[Path, ...] = SEARCH_PATHS) -> Api:
+    """The public API of `package`, read by griffe, as {public path: entry}."""
+    loader = griffe.GriffeLoader(
+        search_paths=[str(p) for p in search_paths], allow_inspection=False
+    )
+    module = loader.load(package)
+    # Names re-exported from the generated client (ErrorCode) resolve only once it is loaded.
+    for path in search_paths:
+        for other in sorted(path.glob("*/__init__.py")):
+            if other.parent.name != package:
+                loader.load(other.parent.name)
+    loader.resolve_aliases(implicit=False, external=None)
+    assert isinstance(module, griffe.Module)
+    exported = module.exports if module.exports is not None else []
+    names = sorted(str(name) for name in exported)
+    # Where each public object really lives, so bases are named by their public path.
+    public_names: dict[str, str] = {}
+    for name in names:
+        target = _target(module.members.get(name))
+        if target is not None:
+            public_names[target.path] = f"{package}.{name}"
+    api: Api = {}
+    for name in names:
+        target = _target(module.members.get(name))
+        path = f"{package}.{name}"
+        if target is None:
+            api[path] = {"kind": "unresolved"}
+        else:
+            api.update(_describe(path, target, public_names))
+    return dict(sorted(api.items()))
+
+
+def _target(obj: griffe.Object | griffe.Alias | None) -> griffe.Object | None:
+    """The object an alias (a re-export, maybe of a re-export) finally names."""
+    if obj is None:
+        return None
+    if isinstance(obj, griffe.Alias):
+        try:
+            return obj.final_target
+        except (griffe.AliasResolutionError, griffe.CyclicAliasError):
+            return None
+    return obj
+
+
+def _describe(path: str, obj: griffe.Object, public_names: Mapping[str, str]) -> Iterator[Any]:
+    if isinstance(obj, griffe.Class):
+        yield (
+            path,
+            {
+                "kind": "class",
+                "bases": [_base_name(b, public_names) for b in obj.bases],
+                "ancestors": _ancestors(obj, public_names),
+            },
+        )
+        for name in sorted(obj.members):
+            if name.startswith("_") and name not in PUBLIC_DUNDERS:
+                continue
+            member = _target(obj.members[name])
+            if member is not None and member.parent is obj:  # declared here, not imported
+                yield from _describe(f"{path}.{name}", member, public_names)
+    elif isinstance(obj, griffe.Function):
+        yield path, _function_entry(obj)
+    elif isinstance(obj, griffe.Attribute):
+        if "property" in obj.labels:
+            yield path, {"kind": "property", "annotation": _text(obj.annotation)}
+        else:
+            entry: Entry = {"kind": "attribute", "annotation": _text(obj.annotation)}
+            # A value set in a method (`self.code = code`) is whatever the caller passed.
+            assigned_here = {"class-attribute", "module-attribute"} & obj.labels
+            if assigned_here and path not in VALUE_FREE:
+                entry["value"] = _value_text(obj.value, obj)
+            yield path, entry
+    else:
+        yield path, {"kind": obj.kind.value}
+
+
+def _function_entry(function: griffe.Function) -> Entry:
+    parameters = list(function.parameters)
+    is_method = isinstance(function.parent, griffe.Class) and "staticmethod" not in function.labels
+    if is_method and parameters and parameters[0].name in ("self", "cls"):
+        parameters = parameters[1:]  # bound by the call; never part of what a caller passes
+    return {
+        "kind": "function",
+        "labels": sorted(CALL_LABELS & set(function.labels)),
+        "parameters": [
+            {
+                "name": p.name,
+                "kind": p.kind.value if p.kind is not None else "positional or keyword",
+                "annotation": _text(p.annotation),
+                "default": _value_text(p.default, function),
+            }
+            for p in parameters
+        ],
+        "returns": _text(function.returns),
+    }
+
+
+def _ancestors(cls: griffe.Class, public_names: Mapping[str, str]) -> list[str]:
+    """Every class `cls` inherits from, private ones in between included (in MRO order), then
+    the bases griffe cannot read (Exception, enum.StrEnum): what `except`/isinstance rely on."""
+    try:
+        resolved = cls.mro()
+    except ValueError:  # an inconsistent hierarchy: keep what the bases say
+        resolved = []
+    names = [public_names.get(c.path, c.path) for c in resolved]
+    for klass in (cls, *resolved):
+        readable = {c.path for c in klass.resolved_bases}
+        for base in klass.bases:
+            name = _base_name(base, public_names)
+            canonical = base.canonical_path if isinstance(base, griffe.Expr) else base
+            if canonical not in readable and name not in names:
+                names.append(name)
+    return names
+
+
+def _base_name(base: str | griffe.Expr, public_names: Mapping[str, str]) -> str:
+    if isinstance(base, griffe.Expr):
+        canonical = base.canonical_path
+        return public_names.get(canonical, canonical)
+    return public_names.get(base, base)
+
+
+def _text(value: str | griffe.Expr | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def _value_text(value: str | griffe.Expr | None, where: griffe.Object) -> str | None:
+    """A default or value as written; a module constant also with the value it names, so a
+    change of `WAIT_TIMEOUT = 600` shows as a changed default of every parameter using it."""
+    if value is None:
+        return None
+    text = str(value)
+    if isinstance(value, griffe.ExprName):
+        try:
+            named = where.modules_collection.get_member(value.canonical_path)
+        except (KeyError, ValueError, AttributeError):
+            named = None
+        named = _target(named) if named is not None else None
+        if isinstance(named, griffe.Attribute) and named.value is not None:
+            text = f"{text} (= {named.value})"
+    return text
+
+
+# --- Comparing --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, order=True)
+class Change:
+    path: str  # the object whose change it is (the function, for a parameter)
+    what: str
+    breaking: bool
+
+    def line(self) -> str:
+        return f"  {self.path}: {self.what}"
+
+
+def compare(old: Api, new: Api) -> list[Change]:
+    """Every difference between two API dumps, each marked breaking or not."""
+    changes: list[Change] = []
+    for path, before in old.items():
+        after = _lookup(new, path)
+        if after is None:
+            changes.append(Change(path, f"removed ({before['kind']})", True))
+        elif after["kind"] != before["kind"]:
+            changes.append(Change(path, f"{before['kind']} became {after['kind']}", True))
+        elif before["kind"] == "class":
+            changes.extend(_compare_class(path, before, new))
+        elif before["kind"] == "function":
+            changes.extend(_compare_function(path, before, after))
+        elif before["kind"] in ("attribute", "property"):
+            changes.extend(_compare_attribute(path, before, after))
+    changes.extend(
+        Change(path, f"added ({entry['kind']})", False)
+        for path, entry in new.items()
+        if path not in old and _lookup(old, path) is None
+    )
+    return sorted(changes)
+
+
+def _lookup(api: Api, path: str) -> Entry | None:
+    """The entry at `path`, or a member `Class.name` inherited from a public base of Class."""
+    if path in api:
+        return api[path]
+    owner, _, name = path.rpartition(".")
+    owner_entry = api.get(owner)
+    if owner_entry is None or owner_entry["kind"] != "class":
+        return None
+    for base in owner_entry["bases"]:
+        found = _lookup(api, f"{base}.{name}")
+        if found is not None:
+            return found
+    return None
+
+
+def _compare_class(path: str, before: Entry, new: Api) -> Iterator[Change]:
+    # A base moved behind a new intermediate class is still an ancestor: not breaking.
+    ancestors = new[path]["ancestors"]
+    for base in before["ancestors"]:
+        if base not in ancestors:
+            yield Change(path, f"no longer a subclass of {base}", True)
+    added = [b for b in new[path]["bases"] if b not in before["bases"]]
+    if added:
+        yield Change(path, f"new base {', '.join(added)}", False)
+
+
+def _compare_function(path: str, before: Entry, after: Entry) -> Iterator[Change]:
+    if before["labels"] != after["labels"]:
+        yield Change(path, f"labels {before['labels']} became {after['labels']}", True)
+    old_params = {p["name"]: p for p in before["parameters"]}
+    new_params = {p["name"]: p for p in after["parameters"]}
+    old_positions = _positions(before["parameters"])
+    new_positions = _positions(after["parameters"])
+    takes_kwargs = any(p["kind"] == "variadic keyword" for p in after["parameters"])
+    for name, old in old_params.items():
+        new = new_params.get(name)
+        if new is None:
+            absorbed = takes_kwargs and old["kind"] == "keyword-only"
+            yield Change(path, f"parameter {name} removed", not absorbed)
+            continue
+        if old["kind"] != new["kind"]:
+            widened = (old["kind"], new["kind"]) in {
+                ("positional-only", "positional or keyword"),
+                ("keyword-only", "positional or keyword"),
+            }
+            yield Change(path, f"parameter {name}: {old['kind']} became {new['kind']}", not widened)
+        if name in old_positions and old_positions[name] != new_positions.get(name):
+            yield Change(path, f"parameter {name} moved from position {old_positions[name]}", True)
+        if old["default"] is not None and new["default"] is None and not _variadic(new):
+            yield Change(path, f"parameter {name} became required", True)
+        elif old["default"] is not None and old["default"] != new["default"]:
+            yield Change(
+                path, f"parameter {name} default {old['default']} became {new['default']}", True
+            )
+        elif old["default"] is None and new["default"] is not None:
+            yield Change(path, f"parameter {name} became optional", False)
+        yield from _compare_type(path, f"parameter {name}", old, new, accepts=True)
+    for name, new in new_params.items():
+        if name not in old_params:
+            required = new["default"] is None and not _variadic(new)
+            what = "required" if required else "optional"
+            yield Change(path, f"{what} parameter {name} added", required)
+    yield from _compare_type(
+        path, "return type", {"annotation": before["returns"]}, {"annotation": after["returns"]}
+    )
+
+
+def _variadic(parameter: Entry) -> bool:
+    return parameter["kind"] in ("variadic positional", "variadic keyword")
+
+
+def _positions(parameters: list[Entry]) -> dict[str, int]:
+    positional = ("positional-only", "positional or keyword")
+    names = [p["name"] for p in parameters if p["kind"] in positional]
+    return {name: index for index, name in enumerate(names)}
+
+
+def _compare_attribute(path: str, before: Entry, after: Entry) -> Iterator[Change]:
+    if "value" in before and before.get("value") != after.get("value"):
+        yield Change(path, f"value {before.get('value')} became {after.get('value')}", True)
+    yield from _compare_type(path, "type", before, after)
+
+
+def _compare_type(
+    path: str, what: str, before: Entry, after: Entry, *, accepts: bool = False
+) -> Iterator[Change]:
+    """A parameter may accept more (a union or Literal member added); a result or attribute
+    may hold less. Anything else a caller's code may have relied on: breaking."""
+    old, new = before["annotation"], after["annotation"]
+    if old == new:
+        return
+    old_members, new_members = _union_members(old), _union_members(new)
+    compatible = old_members <= new_members if accepts else new_members <= old_members
+    yield Change(path, f"{what} {old} became {new}", not compatible)
+
+
+def _union_members(annotation: str | None) -> frozenset[str]:
+    """The members of a top-level `A | B | Literal['x', 'y'] | Optional[C]` ({A, B, 'x', 'y',
+    C, None}); any other annotation is one member."""
+    if annotation is None:
+        return frozenset({"<none>"})
+    members: set[str] = set()
+    for part in _split_top(annotation, "|"):
+        match = re.fullmatch(r"(?:typing\.)?(Literal|Optional|Union)\[(.*)\]", part)
+        if match is None:
+            members.add(part)
+            continue
+        inner = _split_top(match.group(2), ",")
+        if match.group(1) == "Optional":
+            inner.append("None")
+        members.update(_union_members(" | ".join(inner)) if match.group(1) != "Literal" else inner)
+    return frozenset(members)
+
+
+def _split_top(text: str, separator: str) -> list[str]:
+    parts, depth, current = [], 0, ""
+    for char in text:
+        if char in "[(":
+            depth += 1
+        elif char in "])":
+            depth -= 1
+        if char == separator and depth == 0:
+            parts.append(current.strip())
+            current = ""
+        else:
+            current += char
+    parts.append(current.strip())
+    return [p for p in parts if p]
+
+
+# --- CHANGELOG ------------------------------------------------------------------------------
+
+
+def recorded_text(changelog: str) -> str:
+    """The text under the Breaking/Changed/Removed headings of the Unreleased section."""
+    unreleased = re.search(
+        r"^## \[?Unreleased\]?.*?$(.*?)(?=^## |\Z)", changelog, re.M | re.S | re.I
+    )
+    if unreleased is None:
+        return ""
+    kept, keep = [], False
+    for line in unreleased.group(1).splitlines():
+        heading = re.match(r"^###\s+(.*)$", line)
+        if heading is not None:
+            keep = heading.group(1).strip().lower().startswith(RECORDING_HEADINGS)
+        elif keep:
+            kept.append(line)
+    return "\n".join(kept)
+
+
+def is_recorded(path: str, recorded: str) -> bool:
+    # The exact path: `imagegen.Client` does not record a change of `imagegen.Client.generate`,
+    # nor the other way round.
+    return re.search(rf"(?<![\w.]){re.escape(path)}(?![\w]|\.\w)", recorded) is not None
+
+
+# --- Baseline and report --------------------------------------------------------------------
+
+
+def dump(api: Api) -> str:
+    """The baseline's text: JSON, sorted, one entry's scalar fields and each parameter a line."""
+    lines = ["{"]
+    for index, (path, entry) in enumerate(sorted(api.items())):
+        fields = []
+        for key in sorted(entry):
+            value = entry[key]
+            if key == "parameters" and value:
+                params = ",\n".join(f"      {json.dumps(p, sort_keys=True)}" for p in value)
+                fields.append(f'    "parameters": [\n{params}\n    ]')
+            else:
+                fields.append(f"    {json.dumps(key)}: {json.dumps(value, sort_keys=True)}")
+        comma = "," if index < len(api) - 1 else ""
+        lines.append(f"  {json.dumps(path)}: {{\n" + ",\n".join(fields) + f"\n  }}{comma}")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def check(old: Api, new: Api, changelog: str) -> tuple[int, str]:
+    """(exit status, report) of comparing the baseline with the code."""
+    changes = compare(old, new)
+    recorded = recorded_text(changelog)
+    unrecorded = [c for c in changes if c.breaking and not is_recorded(c.path, recorded)]
+    accepted = [c for c in changes if c.breaking and is_recorded(c.path, recorded)]
+    additive = [c for c in changes if not c.breaking]
+    out = [f"public API of {PACKAGE}: {len(new)} objects, {len(changes)} changes from the baseline"]
+    for title, group in (
+        ("breaking, not in CHANGELOG.md's Unreleased section", unrecorded),
+        ("breaking, recorded in CHANGELOG.md", accepted),
+        ("additive", additive),
+    ):
+        if group:
+            out.append(f"{title}:")
+            out.extend(c.line() for c in group)
+    if unrecorded:
+        out.append(
+            "Record each path above under '### Changed' (or Breaking/Removed) in the Unreleased "
+            "section of CHANGELOG.md, or undo the change."
+        )
+    if changes:
+        out.append("The baseline is behind the code: `python tools/check_api.py --update`.")
+    return (1 if unrecorded else 0), "\n".join(out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--update", action="store_true", help="rewrite the baseline")
+    parser.add_argument("--baseline", type=Path, default=BASELINE)
+    parser.add_argument("--changelog", type=Path, default=CHANGELOG)
+    args = parser.parse_args(argv)
+    api = load_api()
+    if args.update:
+        args.baseline.parent.mkdir(parents=True, exist_ok=True)
+        args.baseline.write_text(dump(api), encoding="utf-8")
+        print(f"wrote {args.baseline} ({len(api)} objects)")
+        return 0
+    if not args.baseline.exists():
+        print(f"no baseline at {args.baseline}: `python tools/check_api.py --update`")
+        return 1
+    baseline = json.loads(args.baseline.read_text(encoding="utf-8"))
+    changelog = args.changelog.read_text(encoding="utf-8") if args.changelog.exists() else ""
+    status, report = check(baseline, api, changelog)
+    print(report)
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -30,11 +30,13 @@ $(STAMP): pyproject.toml requirements/constraints.txt
 
 setup: $(STAMP) ## Create .venv with the package and every tool
 
-generate: $(STAMP) ## Regenerate generated/imagegen_api from the spec
+generate: $(STAMP) ## Regenerate generated/imagegen_api and wrapper/imagegen/_spec from the spec
 	$(BIN)/python tools/generate.py generated
+	$(BIN)/python tools/gen_surface.py
 
-check-generated: $(STAMP) ## Fail if generated/ differs from what the spec generates
+check-generated: $(STAMP) ## Fail if generated/ or wrapper/imagegen/_spec differ from what the spec generates
 	$(BIN)/python tools/generate.py --check generated
+	$(BIN)/python tools/gen_surface.py --check
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error

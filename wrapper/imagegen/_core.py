@@ -32,8 +32,8 @@ import functools
 import logging
 import os
 import threading
-from collections.abc import Callable, Generator, Iterator, Mapping
-from typing import TYPE_CHECKING, Any, Literal, TypeAlias, TypeVar
+from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Literal, Required, TypeAlias, TypeVar
 from uuid import UUID
 
 import attrs
@@ -51,12 +51,14 @@ from ._net import is_loopback_host
 from ._pacing import CreatePacer, Pacing
 from ._retry import Outcome, RetryPolicy, RetryState, decide, describe
 from ._secrets import Secret, install_filter, scrub_error
+from ._spec.create import CREATE_OPTIONS, CreateOptions
 from ._types import CreatedGeneration, Generation, GenerationPage
 
 if TYPE_CHECKING:
     from imagegen_api.models import CreateImageRequest
 
     from . import _polling
+    from ._validation import ImageInput
 
 __all__ = [
     "DEFAULT",
@@ -84,8 +86,17 @@ install_filter(logger)  # no record of this logger shows a key, whatever its arg
 T = TypeVar("T")
 
 AuthHeader = Literal["bearer", "x-api-key"]
-# One item of `generate_many`: a prompt, or the keyword arguments of `generate()`.
-GenerateItem: TypeAlias = str | Mapping[str, Any]
+
+
+class GenerateArgs(CreateOptions, total=False):
+    """One item of `generate_many` as a dict: the create arguments of `generate()`."""
+
+    prompt: Required[str]
+    images: Sequence[ImageInput] | None
+
+
+# One item of `generate_many`: a prompt, or the create arguments of `generate()`.
+GenerateItem: TypeAlias = str | GenerateArgs
 OnUpdate: TypeAlias = Callable[["Generation"], object]
 
 DEFAULT_TIMEOUT = 60.0
@@ -103,17 +114,6 @@ _PLACED = frozenset({"method", "url", "headers"})
 # remembers as its own (so a reconcile never mistakes an earlier create for the lost one).
 _RECONCILE_PAGE = 20
 _KNOWN_IDS = 1000
-# generate() keyword arguments that go to the create request.
-_CREATE_FIELDS = (
-    "images",
-    "resolution",
-    "aspect_ratio",
-    "num_outputs",
-    "model",
-    "webhook_url",
-    "name",
-    "is_public",
-)
 
 
 class _Unset:
@@ -714,7 +714,7 @@ def generate_kwargs(item: GenerateItem) -> dict[str, Any]:
         return {"prompt": item}
     if isinstance(item, Mapping):
         kwargs = dict(item)
-        unknown = set(kwargs) - {"prompt", *_CREATE_FIELDS}
+        unknown = set(kwargs) - {"prompt", "images", *CREATE_OPTIONS}
         if "prompt" not in kwargs or unknown:
             problem = f"unknown keys {sorted(unknown)}" if unknown else "no 'prompt'"
             raise InvalidRequestError(

@@ -129,7 +129,7 @@ def create_module(spec: Mapping[str, Any]) -> str:
     lines = [
         HEADER,
         '"""The optional fields of createImage (CreateImageRequest, besides `prompt` and the',
-        "images), as the clients take them and as validation checks them.\"\"\"",
+        'images), as the clients take them and as validation checks them."""',
         "",
         "from __future__ import annotations",
         "",
@@ -144,7 +144,7 @@ def create_module(spec: Mapping[str, Any]) -> str:
         "",
         "class CreateOptions(TypedDict, total=False):",
         '    """Keyword arguments of `images.create`, `generate` and `generate_many` items that',
-        "    go into the create request as they are (None: the service's default).\"\"\"",
+        '    go into the create request as they are (None: the service\'s default)."""',
         "",
     ]
     for name, facts in fields.items():
@@ -257,9 +257,11 @@ def main(argv: list[str] | None = None) -> int:
                 drift += difflib.unified_diff(
                     old.splitlines(True), text.splitlines(True), f"a/{name}", f"b/{name}"
                 )
-        extra = sorted(
-            p.name for p in args.out.glob("*.py") if p.name not in files
-        ) if args.out.exists() else []
+        extra = (
+            sorted(p.name for p in args.out.glob("*.py") if p.name not in files)
+            if args.out.exists()
+            else []
+        )
         if drift or extra:
             sys.stdout.writelines(drift)
             for name in extra:

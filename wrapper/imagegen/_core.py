@@ -48,6 +48,7 @@ from ._errors import (
     InvalidRequestError,
 )
 from ._net import is_loopback_host
+from ._operations import OPERATIONS, Kind
 from ._pacing import CreatePacer, Pacing
 from ._retry import Outcome, RetryPolicy, RetryState, decide, describe
 from ._secrets import Secret, install_filter, scrub_error
@@ -212,7 +213,11 @@ class Operation:
 
     operation_id: str
     kwargs: dict[str, Any]
-    creates: bool = False
+
+    @property
+    def creates(self) -> bool:
+        """Whether sending it again could charge twice (`_operations`: a create)."""
+        return OPERATIONS[self.operation_id] is Kind.CREATE
 
 
 class ClientCore:
@@ -656,7 +661,7 @@ def _parsed_id(value: object) -> object:
 def create_operation(body: CreateImageRequest) -> Operation:
     from imagegen_api.api.images import create_image
 
-    return Operation("createImage", create_image._get_kwargs(body=body), creates=True)
+    return Operation("createImage", create_image._get_kwargs(body=body))
 
 
 def id_of(generation: object) -> object:

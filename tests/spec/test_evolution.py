@@ -13,7 +13,7 @@ import shutil
 import subprocess
 import sys
 import textwrap
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -95,7 +95,7 @@ def _add_style(spec: dict[str, Any]) -> None:
 
 
 @pytest.fixture(scope="module")
-def evolved(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+def evolved(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A copy of the repository whose spec has every evolution of this module, regenerated."""
     repo = tmp_path_factory.mktemp("evolved")
     _copy_repo(repo)
@@ -105,7 +105,7 @@ def evolved(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         evolution(spec)
     spec_path.write_text(yaml.safe_dump(spec, sort_keys=False))
     _regenerate(repo)
-    yield repo
+    return repo
 
 
 CAPTURE = """

@@ -214,6 +214,234 @@ def operations_module(spec: Mapping[str, Any]) -> str:
     return "\n".join(lines)
 
 
+# -- results ---------------------------------------------------------------------------------
+# How the wrapper shapes each answer's `data` into its result classes: decisions, not facts of
+# the spec. Every field of these schemas becomes an attribute, whatever the spec adds.
+
+# The result class of each schema; two schemas may make one class (a generation as the list
+# shows it and as getImage does), whose fields are then those of both.
+CLASS_OF_SCHEMA = {
+    "ConnectionStatus": "ConnectionStatus",
+    "AccountInfo": "Account",
+    "Credits": "Credits",
+    "ApiKeyInfo": "ApiKeyInfo",
+    "GenerationPage": "GenerationPage",
+    "GenerationSummary": "Generation",
+    "Generation": "Generation",
+    "CreatedGeneration": "CreatedGeneration",
+}
+# A property whose own properties become the class's (Account is AccountInfo.account's fields,
+# with the credits and the key beside them).
+FLATTEN = {"AccountInfo": "account"}
+# Attribute names that are not the JSON name in snake case.
+RENAMES = {"generationId": "id", "apiKey": "api_key"}
+# Hand-written behaviour (properties) a result class carries: wrapper/imagegen/_behaviour.py.
+BEHAVIOUR = {"Generation": "GenerationBehaviour", "GenerationPage": "PageBehaviour"}
+DOCS = {
+    "ConnectionStatus": "getStatus: the key works; which account and key it is.",
+    "Account": "getAccount: the account behind the key, its credits and the key itself.",
+    "Credits": "The balance (`total`) and where it came from.",
+    "ApiKeyInfo": "The key in use: its name and its first characters (never the whole key).",
+    "GenerationPage": "One page of listImages, newest first.",
+    "Generation": (
+        "A generation, as getImage reports it (list items fill the fields the list carries). "
+        "`status` is a `GenerationStatus`, or the raw string of a status this client does not "
+        "know."
+    ),
+    "CreatedGeneration": "What createImage answers: the new generation's id, its status and "
+    "what it cost.",
+}
+
+
+def _snake(name: str) -> str:
+    out = "".join(f"_{c.lower()}" if c.isupper() else c for c in name)
+    return RENAMES.get(name, out.lstrip("_"))
+
+
+def _kind(spec: Mapping[str, Any], node: Mapping[str, Any], where: str) -> tuple[str, str | None]:
+    """(kind, nested class) of one response field: how `_parsing` converts it."""
+    ref = _ref_name(node)
+    if ref == "GenerationStatus":
+        return "status", None
+    schema = _resolve(spec, node)
+    if ref in CLASS_OF_SCHEMA:
+        return "object", CLASS_OF_SCHEMA[ref]
+    kind = schema.get("type")
+    if isinstance(kind, list):
+        kind = next((k for k in kind if k != "null"), None)
+    if kind == "array":
+        item_ref = _ref_name(schema.get("items", {}))
+        if item_ref in CLASS_OF_SCHEMA:
+            return "objects", CLASS_OF_SCHEMA[item_ref]
+        if _resolve(spec, schema.get("items", {})).get("type") == "string":
+            return "strings", None
+        raise SpecError(f"{where}: an array of {schema.get('items')} is not supported")
+    if kind == "string":
+        return {"date-time": "datetime", "uuid": "uuid"}.get(schema.get("format", ""), "str"), None
+    if kind in ("integer", "number", "boolean"):
+        return {"integer": "int", "number": "float", "boolean": "bool"}[kind], None
+    raise SpecError(f"{where}: type {kind!r} is not supported in a result")
+
+
+_ANNOTATIONS = {
+    "str": "str",
+    "uuid": "str",
+    "int": "int",
+    "float": "float",
+    "bool": "bool",
+    "datetime": "datetime.datetime",
+    "strings": "tuple[str, ...]",
+    "status": "_models.GenerationStatus | str",
+}
+
+
+def _class_fields(spec: Mapping[str, Any]) -> dict[str, dict[str, dict[str, Any]]]:
+    """class -> attribute -> {json, path, kind, nested, required} over every schema making it."""
+    classes: dict[str, dict[str, dict[str, Any]]] = {}
+    makers: dict[str, int] = {}
+    schemas = spec["components"]["schemas"]
+    for schema_name, cls in CLASS_OF_SCHEMA.items():
+        schema = _resolve(spec, schemas[schema_name])
+        properties: list[tuple[tuple[str, ...], str, Mapping[str, Any], bool]] = []
+        for json_name, node in schema.get("properties", {}).items():
+            required = json_name in schema.get("required", [])
+            if FLATTEN.get(schema_name) == json_name:
+                inner = _resolve(spec, node)
+                for inner_name, inner_node in inner.get("properties", {}).items():
+                    inner_required = required and inner_name in inner.get("required", [])
+                    properties.append(
+                        ((json_name, inner_name), inner_name, inner_node, inner_required)
+                    )
+            else:
+                properties.append(((json_name,), json_name, node, required))
+        fields = classes.setdefault(cls, {})
+        makers[cls] = makers.get(cls, 0) + 1
+        seen = set()
+        for path, json_name, node, required in properties:
+            attribute = _snake(json_name)
+            seen.add(attribute)
+            kind, nested = _kind(spec, node, f"{schema_name}.{json_name}")
+            nullable = isinstance(_resolve(spec, node).get("type"), list)
+            facts = {
+                "path": path,
+                "kind": kind,
+                "nested": nested,
+                "required": required and not nullable,
+                "count": 0,
+            }
+            current = fields.get(attribute)
+            if current is None:
+                fields[attribute] = facts
+            elif (current["kind"], current["nested"]) != (kind, nested):
+                raise SpecError(f"{cls}.{attribute}: the schemas making it disagree on its type")
+            else:
+                current["required"] = current["required"] and facts["required"]
+            fields[attribute]["count"] += 1
+    # A field only some of a class's schemas have is optional in the class.
+    for cls, fields in classes.items():
+        for facts in fields.values():
+            if facts.pop("count") < makers[cls]:
+                facts["required"] = False
+    return classes
+
+
+def _envelopes(spec: Mapping[str, Any]) -> dict[str, tuple[str, list[str]]]:
+    """operationId -> (result class, fields of the answer beside `success` and `data`)."""
+    results: dict[str, tuple[str, list[str]]] = {}
+    for item in spec["paths"].values():
+        for method, operation in item.items():
+            if method not in ("get", "post", "put", "patch", "delete"):
+                continue
+            success = next(c for c in operation["responses"] if str(c).startswith("2"))
+            answer = _resolve(spec, operation["responses"][success])
+            schema = _resolve(spec, answer["content"]["application/json"]["schema"])
+            data_ref = _ref_name(schema["properties"]["data"])
+            if data_ref not in CLASS_OF_SCHEMA:
+                raise SpecError(
+                    f"{operation['operationId']}: its answer's data ({data_ref}) has no result "
+                    "class: add it to CLASS_OF_SCHEMA in tools/gen_surface.py"
+                )
+            extra = [p for p in schema.get("properties", {}) if p not in ("success", "data")]
+            results[operation["operationId"]] = (CLASS_OF_SCHEMA[data_ref], extra)
+    return results
+
+
+def results_module(spec: Mapping[str, Any]) -> str:
+    classes = _class_fields(spec)
+    envelopes = _envelopes(spec)
+    # Fields the answer carries beside `data` belong to the operation's result class.
+    for cls, extra in envelopes.values():
+        for json_name in extra:
+            classes[cls].setdefault(
+                _snake(json_name),
+                {"path": ("^", json_name), "kind": "str", "nested": None, "required": False},
+            )
+    order = list(dict.fromkeys(CLASS_OF_SCHEMA.values()))
+    # Nested classes first, so each class's annotations name classes defined above it.
+    order.sort(key=lambda c: any(f["nested"] for f in classes[c].values()))
+    lines = [
+        HEADER,
+        '"""The results the clients return: small frozen records, one attribute per field of',
+        "the spec's answers (None or () where the answer leaves a field out). `_parsing` builds",
+        'them from the answers, by `SHAPES`."""',
+        "",
+        "from __future__ import annotations",
+        "",
+        "import datetime",
+        "from collections.abc import Mapping",
+        "",
+        "import attrs",
+        "",
+        "from .._behaviour import GenerationBehaviour, PageBehaviour",
+        "from .._behaviour import models as _models",
+        "",
+        f"__all__ = {[*sorted(order), 'RESULT_OF', 'SHAPES']!r}",
+        "",
+    ]
+    shapes: dict[str, list[tuple[Any, ...]]] = {}
+    for cls in order:
+        fields = classes[cls]
+        base = f"({BEHAVIOUR[cls]})" if cls in BEHAVIOUR else ""
+        lines += ["", "@attrs.frozen(kw_only=True)", f"class {cls}{base}:"]
+        lines.append(_docstring(DOCS.get(cls, cls), indent="    "))
+        lines.append("")
+        shape = []
+        for attribute, facts in fields.items():
+            kind, nested, required = facts["kind"], facts["nested"], facts["required"]
+            if kind == "object":
+                annotation = nested
+            elif kind == "objects":
+                annotation = f"tuple[{nested}, ...]"
+            else:
+                annotation = _ANNOTATIONS[kind]
+            if required:
+                lines.append(f"    {attribute}: {annotation}")
+            elif kind in ("strings", "objects"):
+                lines.append(f"    {attribute}: {annotation} = ()")
+            else:
+                lines.append(f"    {attribute}: {annotation} | None = None")
+            shape.append((attribute, tuple(facts["path"]), kind, required, nested))
+        shapes[cls] = shape
+    lines += [
+        "",
+        "",
+        "# Each class's fields: (attribute, where in the answer's `data` (`^`: beside it), kind,",
+        "# required, nested class). `_parsing` reads an answer by these, so a field the spec adds",
+        "# is read, checked and held with no edit there.",
+        "SHAPES: Mapping[str, tuple[tuple[Any, ...], ...]] = "
+        + _literal({c: tuple(s) for c, s in shapes.items()}),
+        "",
+        "# The result class of each operation's answer.",
+        "RESULT_OF: Mapping[str, str] = "
+        + _literal({op: cls for op, (cls, _) in envelopes.items()}),
+        "",
+    ]
+    return "\n".join(lines).replace(
+        "from collections.abc import Mapping",
+        "from collections.abc import Mapping\nfrom typing import Any",
+    )
+
+
 def render(spec_path: Path = SPEC) -> dict[str, str]:
     spec = yaml.safe_load(spec_path.read_text())
     return {
@@ -222,6 +450,7 @@ def render(spec_path: Path = SPEC) -> dict[str, str]:
         ),
         "create.py": create_module(spec),
         "operations.py": operations_module(spec),
+        "results.py": results_module(spec),
     }
 
 

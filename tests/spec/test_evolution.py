@@ -94,6 +94,12 @@ def _add_style(spec: dict[str, Any]) -> None:
     }
 
 
+def _add_result_field(spec: dict[str, Any]) -> None:
+    for schema in ("Generation", "GenerationSummary"):
+        spec["components"]["schemas"][schema]["properties"]["seed"] = {"type": "integer"}
+    spec["components"]["schemas"]["Credits"]["properties"]["promotional"] = {"type": "integer"}
+
+
 @pytest.fixture(scope="module")
 def evolved(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A copy of the repository whose spec has every evolution of this module, regenerated."""
@@ -101,7 +107,7 @@ def evolved(tmp_path_factory: pytest.TempPathFactory) -> Path:
     _copy_repo(repo)
     spec_path = repo / "spec" / "openapi.yaml"
     spec = yaml.safe_load(spec_path.read_text())
-    for evolution in (_add_seed, _add_style):
+    for evolution in (_add_seed, _add_style, _add_result_field):
         evolution(spec)
     spec_path.write_text(yaml.safe_dump(spec, sort_keys=False))
     _regenerate(repo)
@@ -169,6 +175,8 @@ def test_a_new_request_field_is_typed_for_the_users_type_checker(evolved: Path) 
             client.images.create("a fox", seed=3, style="photo", resolution="2k")
             client.generate("a fox", seed=3)
             client.generate_many([{"prompt": "a fox", "seed": 3}])
+            seed: int | None = client.images.get("7c9e6679-7425-40de-944b-e07fc1f90ae7").seed
+            print(seed)
         """,
     )
     assert good.returncode == 0, good.stdout
@@ -188,3 +196,33 @@ def test_a_new_request_field_is_typed_for_the_users_type_checker(evolved: Path) 
     assert '"sketch"' in bad.stdout or "style" in bad.stdout
     assert '"5k"' in bad.stdout or "resolution" in bad.stdout
     assert bad.stdout.count("error:") == 3
+
+
+def test_a_new_response_field_is_an_attribute_of_the_results(evolved: Path) -> None:
+    seen = _run(
+        evolved,
+        """
+    import asyncio, json, httpx, imagegen
+    ITEM = {"generationId": "7c9e6679-7425-40de-944b-e07fc1f90ae7", "status": "succeeded",
+            "seed": 7}
+    def answer(request):
+        if request.url.path.endswith("/account"):
+            return httpx.Response(200, json={"success": True, "data": {
+                "account": {"id": "5b0c6a3e-2f4d-4c1e-9a57-3d2b8f6e1a90"},
+                "credits": {"total": 3, "promotional": 2}, "apiKey": {}}})
+        if request.url.path.endswith("/images"):
+            return httpx.Response(200, json={"success": True, "data": {
+                "generations": [ITEM], "total": 1, "limit": 20, "offset": 0}})
+        return httpx.Response(200, json={"success": True, "data": ITEM})
+    client = imagegen.Client("sk-test-0123456789", base_url="https://api.test/v1",
+                             http_client=httpx.Client(transport=httpx.MockTransport(answer)))
+    got = client.images.get(ITEM["generationId"]).seed
+    listed = client.images.list().generations[0].seed
+    promotional = client.account().credits.promotional
+    aclient = imagegen.AsyncClient("sk-test-0123456789", base_url="https://api.test/v1",
+        http_client=httpx.AsyncClient(transport=httpx.MockTransport(answer)))
+    awaited = asyncio.run(aclient.images.get(ITEM["generationId"])).seed
+    print(json.dumps([got, listed, promotional, awaited]))
+    """,
+    )
+    assert seen == [7, 7, 2, 7]

@@ -30,16 +30,18 @@ $(STAMP): pyproject.toml requirements/constraints.txt
 
 setup: $(STAMP) ## Create .venv with the package and every tool
 
-generate: $(STAMP) ## Regenerate generated/imagegen_api from the spec; print how the spec changed
+generate: $(STAMP) ## Regenerate generated/ and wrapper/imagegen/_spec from the spec; print how it changed
 	$(BIN)/python tools/generate.py generated
+	$(BIN)/python tools/gen_surface.py
 	@# What changed since the last commit (informs, never fails: spec_diff exits 0 without
 	@# --fail-on-breaking). Outside a git checkout there is no HEAD to compare with.
 	@if git cat-file -e HEAD:$(SPEC) 2>/dev/null; then \
 		git show HEAD:$(SPEC) | $(BIN)/python tools/spec_diff.py - $(SPEC); \
 	fi
 
-check-generated: $(STAMP) ## Fail if generated/ differs from what the spec generates
+check-generated: $(STAMP) ## Fail if generated/ or wrapper/imagegen/_spec differ from what the spec generates
 	$(BIN)/python tools/generate.py --check generated
+	$(BIN)/python tools/gen_surface.py --check
 
 check-api: $(STAMP) ## Fail on a breaking change of imagegen's public API that CHANGELOG.md lacks
 	$(BIN)/python tools/check_api.py

@@ -8,10 +8,12 @@ parameter added later is tested (and checked) without being listed here."""
 from __future__ import annotations
 
 import inspect
+import typing
 from typing import Any
 
 import httpx
 import imagegen
+import imagegen_api.models
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -35,14 +37,12 @@ GOOD_TEXT: dict[str, str] = {
 
 
 def _str_parameters() -> list[str]:
-    """The parameters of `build_create_request` that take a str (alone or in a list)."""
-    return [
-        name
-        for name, parameter in inspect.signature(
-            _validation.build_create_request
-        ).parameters.items()
-        if "str" in str(parameter.annotation) or "ImageInput" in str(parameter.annotation)
-    ]
+    """The create's arguments that take a str (alone or in a list): the prompt, the images and
+    every string field of the spec's create request (`CREATE_OPTIONS`)."""
+    from imagegen._spec.create import CREATE_OPTIONS
+
+    strings = [name for name, facts in CREATE_OPTIONS.items() if facts["type"] == "string"]
+    return ["prompt", "images", *strings]
 
 
 STR_FIELDS = _str_parameters()
@@ -78,11 +78,16 @@ def _assert_refusal(error: InvalidRequestError, field: str, position: int) -> No
 
 def test_every_str_field_of_a_create_is_known_here() -> None:
     assert set(STR_FIELDS) == set(GOOD_TEXT)
-    # The clients' create and generate take every one of them, under the same names.
+    # The clients' create and generate take every one of them, under the same names: the
+    # prompt and images as parameters, the rest as the typed `**options` (CreateOptions).
     from imagegen._client import AsyncImages, Images
+    from imagegen._spec.create import CreateOptions
 
+    options = set(typing.get_type_hints(CreateOptions, localns=vars(imagegen_api.models)))
     for method in (Images.create, AsyncImages.create, imagegen.Client.generate):
-        assert set(STR_FIELDS) <= set(inspect.signature(method).parameters)
+        parameters = inspect.signature(method).parameters
+        assert parameters["options"].kind is inspect.Parameter.VAR_KEYWORD
+        assert set(STR_FIELDS) <= {*parameters, *options}
 
 
 class Refuse:

@@ -15,7 +15,7 @@ import threading
 from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar, Unpack
 from uuid import UUID
 
 import httpx
@@ -63,9 +63,10 @@ from ._types import (
 if TYPE_CHECKING:
     import asyncio
 
-    from imagegen_api.models import AspectRatio, CreateImageRequest, Resolution
+    from imagegen_api.models import CreateImageRequest
 
     from . import _download, _polling, _validation
+    from ._spec.create import CreateOptions
 
 __all__ = ["AsyncClient", "AsyncImages", "Client", "Images"]
 
@@ -85,13 +86,7 @@ class Images:
         prompt: str,
         *,
         images: Sequence[_validation.ImageInput] | None = None,
-        resolution: Resolution | str | None = None,
-        aspect_ratio: AspectRatio | str | None = None,
-        num_outputs: int | None = None,
-        model: str | None = None,
-        webhook_url: str | None = None,
-        name: str | None = None,
-        is_public: bool | None = None,
+        **options: Unpack[CreateOptions],
     ) -> CreatedGeneration:
         """Start a generation; returns its id, status and credit cost at once.
 
@@ -101,17 +96,7 @@ class Images:
         """
         from ._validation import build_create_request
 
-        body = build_create_request(
-            prompt,
-            images=images,
-            resolution=resolution,
-            aspect_ratio=aspect_ratio,
-            num_outputs=num_outputs,
-            model=model,
-            webhook_url=webhook_url,
-            name=name,
-            is_public=is_public,
-        )
+        body = build_create_request(prompt, images=images, **options)
         return self._client._create(body)
 
     def get(self, generation_id: str | UUID) -> Generation:
@@ -251,16 +236,10 @@ class Client:
         prompt: str,
         *,
         images: Sequence[_validation.ImageInput] | None = None,
-        resolution: Resolution | str | None = None,
-        aspect_ratio: AspectRatio | str | None = None,
-        num_outputs: int | None = None,
-        model: str | None = None,
-        webhook_url: str | None = None,
-        name: str | None = None,
-        is_public: bool | None = None,
         timeout: float | None = WAIT_TIMEOUT,
         on_update: OnUpdate | None = None,
         download_to: str | os.PathLike[str] | None = None,
+        **options: Unpack[CreateOptions],
     ) -> GenerationResult:
         """Create a generation, wait for it, and (with `download_to`) save its outputs.
 
@@ -269,17 +248,7 @@ class Client:
         """
         from ._validation import build_create_request
 
-        body = build_create_request(
-            prompt,
-            images=images,
-            resolution=resolution,
-            aspect_ratio=aspect_ratio,
-            num_outputs=num_outputs,
-            model=model,
-            webhook_url=webhook_url,
-            name=name,
-            is_public=is_public,
-        )
+        body = build_create_request(prompt, images=images, **options)
         check_download_to(download_to)
         created = self._create(body)
         return self._finish(created, body, timeout, on_update, download_to)
@@ -436,28 +405,12 @@ class AsyncImages:
         prompt: str,
         *,
         images: Sequence[_validation.ImageInput] | None = None,
-        resolution: Resolution | str | None = None,
-        aspect_ratio: AspectRatio | str | None = None,
-        num_outputs: int | None = None,
-        model: str | None = None,
-        webhook_url: str | None = None,
-        name: str | None = None,
-        is_public: bool | None = None,
+        **options: Unpack[CreateOptions],
     ) -> CreatedGeneration:
         """Start a generation; see `Images.create`."""
         from ._validation import build_create_request
 
-        body = build_create_request(
-            prompt,
-            images=images,
-            resolution=resolution,
-            aspect_ratio=aspect_ratio,
-            num_outputs=num_outputs,
-            model=model,
-            webhook_url=webhook_url,
-            name=name,
-            is_public=is_public,
-        )
+        body = build_create_request(prompt, images=images, **options)
         return await self._client._create(body)
 
     async def get(self, generation_id: str | UUID) -> Generation:
@@ -584,31 +537,15 @@ class AsyncClient:
         prompt: str,
         *,
         images: Sequence[_validation.ImageInput] | None = None,
-        resolution: Resolution | str | None = None,
-        aspect_ratio: AspectRatio | str | None = None,
-        num_outputs: int | None = None,
-        model: str | None = None,
-        webhook_url: str | None = None,
-        name: str | None = None,
-        is_public: bool | None = None,
         timeout: float | None = WAIT_TIMEOUT,  # noqa: ASYNC109 - on the Clock
         on_update: OnUpdate | None = None,
         download_to: str | os.PathLike[str] | None = None,
+        **options: Unpack[CreateOptions],
     ) -> GenerationResult:
         """Create, wait (and download); see `Client.generate`."""
         from ._validation import build_create_request
 
-        body = build_create_request(
-            prompt,
-            images=images,
-            resolution=resolution,
-            aspect_ratio=aspect_ratio,
-            num_outputs=num_outputs,
-            model=model,
-            webhook_url=webhook_url,
-            name=name,
-            is_public=is_public,
-        )
+        body = build_create_request(prompt, images=images, **options)
         check_download_to(download_to)
         created = await self._create(body)
         return await self._finish(created, body, timeout, on_update, download_to)

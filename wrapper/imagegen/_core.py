@@ -32,8 +32,8 @@ import functools
 import logging
 import os
 import threading
-from collections.abc import Callable, Generator, Iterator, Mapping
-from typing import TYPE_CHECKING, Any, Literal, TypeAlias, TypeVar
+from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Literal, Required, TypeAlias, TypeVar
 from uuid import UUID
 
 import attrs
@@ -49,15 +49,19 @@ from ._errors import (
     unexpected_body,
 )
 from ._net import is_loopback_host
+from ._operations import OPERATIONS, Kind
 from ._pacing import CreatePacer, Pacing
 from ._retry import Outcome, RetryPolicy, RetryState, decide, describe
 from ._secrets import Secret, install_filter, scrub_error
+from ._spec.create import CREATE_OPTIONS, CreateOptions
+from ._spec.operations import OPERATIONS as SPEC_OPERATIONS
 from ._types import CreatedGeneration, Generation, GenerationPage
 
 if TYPE_CHECKING:
     from imagegen_api.models import CreateImageRequest
 
     from . import _polling
+    from ._validation import ImageInput
 
 __all__ = [
     "DEFAULT",
@@ -85,8 +89,17 @@ install_filter(logger)  # no record of this logger shows a key, whatever its arg
 T = TypeVar("T")
 
 AuthHeader = Literal["bearer", "x-api-key"]
-# One item of `generate_many`: a prompt, or the keyword arguments of `generate()`.
-GenerateItem: TypeAlias = str | Mapping[str, Any]
+
+
+class GenerateArgs(CreateOptions, total=False):
+    """One item of `generate_many` as a dict: the create arguments of `generate()`."""
+
+    prompt: Required[str]
+    images: Sequence[ImageInput] | None
+
+
+# One item of `generate_many`: a prompt, or the create arguments of `generate()`.
+GenerateItem: TypeAlias = str | GenerateArgs
 OnUpdate: TypeAlias = Callable[["Generation"], object]
 
 DEFAULT_TIMEOUT = 60.0
@@ -97,8 +110,6 @@ DEFAULT_TIMEOUT = 60.0
 WAIT_TIMEOUT = 300.0
 MAX_DOWNLOAD_BYTES = 128 * 1024 * 1024
 MAX_REDIRECTS = 5
-# createImage's success status in the spec: an answer with it says the generation was made.
-_CREATED = 201
 _REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 # The keys of a generated `_get_kwargs` result that `build` places itself.
 _PLACED = frozenset({"method", "url", "headers"})
@@ -106,17 +117,6 @@ _PLACED = frozenset({"method", "url", "headers"})
 # remembers as its own (so a reconcile never mistakes an earlier create for the lost one).
 _RECONCILE_PAGE = 20
 _KNOWN_IDS = 1000
-# generate() keyword arguments that go to the create request.
-_CREATE_FIELDS = (
-    "images",
-    "resolution",
-    "aspect_ratio",
-    "num_outputs",
-    "model",
-    "webhook_url",
-    "name",
-    "is_public",
-)
 
 
 class _Unset:
@@ -215,7 +215,11 @@ class Operation:
 
     operation_id: str
     kwargs: dict[str, Any]
-    creates: bool = False
+
+    @property
+    def creates(self) -> bool:
+        """Whether sending it again could charge twice (`_operations`: a create)."""
+        return OPERATIONS[self.operation_id] is Kind.CREATE
 
 
 class ClientCore:
@@ -366,12 +370,13 @@ class ClientCore:
     ) -> ImagegenError:
         """The SDK's exception for an answer whose status line came but whose body broke off.
 
-        For a create answered with its success status (201, "Created") that is not a lost
+        For a create answered with its success status in the spec (201) that is not a lost
         connection: the server said it created the generation, so it must never be sent again
         (`_retry.decide` gives a 2xx `LOOK`). Anything else, another 2xx included (no answer
         the API gives a create), is no usable answer, as a connection lost before it would be.
         """
-        if not (operation.creates and response.status_code == _CREATED):
+        documented = SPEC_OPERATIONS[operation.operation_id]["success"]
+        if not (operation.creates and response.status_code in documented):
             return self.connection_error(exc)
         error = unexpected_body(response, f"the body broke off ({str(exc) or type(exc).__name__})")
         error.retryable = decide(error, creates=True).sends_again
@@ -700,7 +705,7 @@ def _parsed_id(value: object) -> object:
 def create_operation(body: CreateImageRequest) -> Operation:
     from imagegen_api.api.images import create_image
 
-    return Operation("createImage", create_image._get_kwargs(body=body), creates=True)
+    return Operation("createImage", create_image._get_kwargs(body=body))
 
 
 def id_of(generation: object) -> object:
@@ -758,7 +763,7 @@ def generate_kwargs(item: GenerateItem) -> dict[str, Any]:
         return {"prompt": item}
     if isinstance(item, Mapping):
         kwargs = dict(item)
-        unknown = set(kwargs) - {"prompt", *_CREATE_FIELDS}
+        unknown = set(kwargs) - {"prompt", "images", *CREATE_OPTIONS}
         if "prompt" not in kwargs or unknown:
             problem = f"unknown keys {sorted(unknown)}" if unknown else "no 'prompt'"
             raise InvalidRequestError(

@@ -24,11 +24,14 @@ from __future__ import annotations
 import base64
 import binascii
 import os
+import re
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 from urllib.parse import SplitResult, urlsplit
 
+from imagegen_api import models
 from imagegen_api.models import AspectRatio, CreateImageRequest, Resolution
 from imagegen_api.types import UNSET, Unset
 
@@ -40,18 +43,21 @@ from ._images import (
     format_size,
     sniff_image_type,
 )
+from ._spec.create import CREATE_OPTIONS, CreateOptions
 
 __all__ = [
     "MAX_IMAGES",
     "MAX_NUM_OUTPUTS",
+    "CreateOptions",
     "ImageInput",
     "build_create_request",
     "check_generation_id",
+    "check_option",
     "check_text",
 ]
 
 MAX_IMAGES = 10
-MAX_NUM_OUTPUTS = 4
+MAX_NUM_OUTPUTS: int = CREATE_OPTIONS["num_outputs"]["maximum"]
 
 # What `images=` takes: https URLs, or local images.
 ImageInput = str | os.PathLike[str] | bytes | bytearray | memoryview
@@ -67,43 +73,107 @@ def build_create_request(
     prompt: str,
     *,
     images: Sequence[ImageInput] | None = None,
-    resolution: Resolution | str | None = None,
-    aspect_ratio: AspectRatio | str | None = None,
-    num_outputs: int | None = None,
-    model: str | None = None,
-    webhook_url: str | None = None,
-    name: str | None = None,
-    is_public: bool | None = None,
+    **options: Any,
 ) -> CreateImageRequest:
     """The generated request model for a create, or `InvalidRequestError` saying what to change.
 
-    Cheap checks run first, so a wrong resolution is reported before megabytes of images are read.
+    `options` are the create's optional fields (`CreateOptions`, generated from the spec): each
+    is checked by its rule here when it has one the schema cannot state (a resolution in any
+    case, a webhook URL's parts), else by the schema's own facts (`CREATE_OPTIONS`), so a field
+    the spec adds is checked and sent with no edit here. None leaves a field to the service's
+    default. Cheap checks run first, so a wrong resolution is reported before megabytes of
+    images are read.
     """
-    # First, while `locals()` holds exactly the parameters: every str among them (and in a list
-    # of them) goes into the request, so a parameter added later is covered without a mention.
-    _check_texts(locals())
+    # First, every str that goes into the request (and in a list of them): a field added later
+    # is covered without a mention.
+    _check_texts({"prompt": prompt, "images": images, **options})
+    unknown = sorted(set(options) - set(CREATE_OPTIONS))
+    if unknown:
+        raise InvalidRequestError(
+            f"unknown create option{'s' if len(unknown) > 1 else ''} {', '.join(unknown)}: "
+            f"the API takes {', '.join(CREATE_OPTIONS)} (besides prompt and images)",
+            field=unknown[0],
+        )
     checked_prompt = _check_prompt(prompt)
-    checked_resolution = _check_resolution(resolution)
-    checked_ratio = _check_aspect_ratio(aspect_ratio)
-    checked_outputs = _check_num_outputs(num_outputs)
-    checked_model = _check_model(model)
-    checked_webhook = _check_webhook_url(webhook_url)
-    checked_name = _check_name(name)
-    checked_public = _check_is_public(is_public)
+    # Unset, not the model's defaults: only fields the caller set are sent.
+    fields: dict[str, Any] = dict.fromkeys(CREATE_OPTIONS, UNSET)
+    for name, value in options.items():
+        if value is None:
+            continue
+        check = _CHECKS.get(name)
+        fields[name] = check(value) if check is not None else check_option(name, value)
     images_url, images_base64 = _check_images(images)
-
     return CreateImageRequest(
-        prompt=checked_prompt,
-        images_url=images_url,
-        images_base64=images_base64,
-        resolution=checked_resolution,
-        aspect_ratio=checked_ratio,
-        num_outputs=checked_outputs,
-        model=checked_model,
-        webhook_url=checked_webhook,
-        name=checked_name,
-        is_public=checked_public,
+        prompt=checked_prompt, images_url=images_url, images_base64=images_base64, **fields
     )
+
+
+def check_option(name: str, value: object) -> object:
+    """`value` for the create field `name`, checked against the schema's facts about it (its
+    JSON type, enum, limits) and converted as the generated model takes it (an enum member)."""
+    facts = CREATE_OPTIONS[name]
+    kind = facts["type"]
+    expected = _JSON_TYPES[kind]
+    if "enum" in facts:
+        return _enum_member(name, value, facts)
+    if isinstance(value, bool) and kind != "boolean":
+        value_ok = False
+    else:
+        value_ok = isinstance(value, expected)
+    if not value_ok:
+        raise InvalidRequestError(
+            f"{name} must be {_KIND_NAMES[kind]}, not {_quote(value)} ({type(value).__name__})",
+            field=name,
+        )
+    if kind == "array":
+        return list(value)  # type: ignore[call-overload]
+    low, high = facts.get("minimum"), facts.get("maximum")
+    if (low is not None and value < low) or (high is not None and value > high):
+        limits = " to ".join(str(v) for v in (low, high) if v is not None)
+        raise InvalidRequestError(f"{name}={value!r} is out of range ({limits})", field=name)
+    if isinstance(value, str):
+        if len(value) < facts.get("min_length", 0):
+            raise InvalidRequestError(f"{name} is empty: give a value or leave it out", field=name)
+        if "max_length" in facts and len(value) > facts["max_length"]:
+            raise InvalidRequestError(
+                f"{name} is longer than {facts['max_length']} characters", field=name
+            )
+        if "pattern" in facts and not re.search(facts["pattern"], value):
+            raise InvalidRequestError(
+                f"{name} {_quote(value)} does not match the pattern {facts['pattern']!r}",
+                field=name,
+            )
+    return value
+
+
+def _enum_member(name: str, value: object, facts: Mapping[str, Any]) -> object:
+    values: list[str] = facts["enum"]
+    enum_class = getattr(models, facts["enum_class"]) if "enum_class" in facts else None
+    if enum_class is not None and isinstance(value, enum_class):
+        return value
+    if isinstance(value, str) and value.strip() in values:
+        return enum_class(value.strip()) if enum_class is not None else value.strip()
+    raise InvalidRequestError(
+        f"{name} {_quote(value)} is not one the API takes: use one of "
+        f"{', '.join(repr(v) for v in values)}",
+        field=name,
+    )
+
+
+_JSON_TYPES: Mapping[str, type | tuple[type, ...]] = {
+    "string": str,
+    "integer": int,
+    "number": (int, float),
+    "boolean": bool,
+    "array": (list, tuple),
+}
+_KIND_NAMES = {
+    "string": "a str",
+    "integer": "a whole number",
+    "number": "a number",
+    "boolean": "True or False",
+    "array": "a list",
+}
 
 
 def check_generation_id(value: object, *, field: str = "generation_id") -> str:
@@ -292,6 +362,19 @@ def _check_is_public(is_public: object) -> bool | Unset:
             field="is_public",
         )
     return is_public
+
+
+# The fields with a rule of their own (a message fitted to the field, a conversion, a check the
+# schema cannot state); every other field of `CreateOptions` goes by `check_option`.
+_CHECKS: Mapping[str, Callable[[object], object]] = {
+    "resolution": _check_resolution,
+    "aspect_ratio": _check_aspect_ratio,
+    "num_outputs": _check_num_outputs,
+    "model": _check_model,
+    "webhook_url": _check_webhook_url,
+    "name": _check_name,
+    "is_public": _check_is_public,
+}
 
 
 # -- reference images -------------------------------------------------------------------------

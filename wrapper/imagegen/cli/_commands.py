@@ -22,6 +22,7 @@ from ._display import SavedImage, format_duration, one_line
 from ._errors import CommandError, Interrupted, Resumable
 from ._exit_codes import ExitCode
 from ._image_size import image_size
+from ._json_output import to_jsonable
 from ._out_dir import check_out_dir
 from ._output import Output
 from ._parser import DEFAULT_WAIT_TIMEOUT
@@ -123,13 +124,8 @@ def cmd_generate(args: argparse.Namespace, connection: Connection, out: Output) 
         created = connection.client.images.create(
             args.prompt,
             images=images or None,
-            resolution=args.resolution,
-            aspect_ratio=args.aspect_ratio,
-            num_outputs=args.num_outputs,
-            model=args.model,
-            webhook_url=args.webhook_url,
-            name=args.name,
-            is_public=True if args.public else None,
+            # Checked against the spec while parsing (`_create_options`).
+            **(args.create_options or {}),
         )
     except KeyboardInterrupt:
         raise Interrupted(None, None, connection.create_watch.interrupted_note()) from None
@@ -143,14 +139,8 @@ def cmd_generate(args: argparse.Namespace, connection: Connection, out: Output) 
     answered = connection.clock.monotonic()  # the wait's elapsed time counts from here
     resume = _resume_command(created.id, args, connection, out_dir)
     if args.no_wait:
-        out.document(
-            {
-                "id": created.id,
-                "status": created.status,
-                "credit_cost": created.credit_cost,
-                "resume_command": resume,
-            }
-        )
+        # Every attribute of the answer (a field the spec adds shows with no edit here).
+        out.document({**to_jsonable(created), "resume_command": resume})
         out.result(
             f"generation {created.id} created ({_credits(created.credit_cost)}), {created.status}"
         )
@@ -173,7 +163,9 @@ def cmd_generate(args: argparse.Namespace, connection: Connection, out: Output) 
             timeout=remaining,
             out_dir=Path(out_dir),
             resume=resume,
-            expected=_expected_for_request(args.resolution, len(images)),
+            expected=_expected_for_request(
+                (args.create_options or {}).get("resolution"), len(images)
+            ),
             started=answered,
         ),
     )

@@ -12,21 +12,15 @@ import re
 from typing import Final
 
 from .._errors import InvalidRequestError
+from ._create_options import create_fields, own_option
 
 __all__ = ["cli_message", "option_for"]
 
 # Library argument -> what the CLI user typed for it. Positional arguments are in capitals,
 # as the usage line shows them.
-_OPTIONS: Final = {
+_OTHER_OPTIONS: Final = {
     "prompt": "PROMPT",
     "images": "--image",
-    "resolution": "--resolution",
-    "aspect_ratio": "--aspect-ratio",
-    "num_outputs": "--num-outputs",
-    "model": "--model",
-    "name": "--name",
-    "webhook_url": "--webhook-url",
-    "is_public": "--public",
     "download_to": "--out",
     "directory": "--out",
     "timeout": "--timeout",
@@ -36,8 +30,21 @@ _OPTIONS: Final = {
     "limit": "--limit",
     "offset": "--offset",
 }
+
+
+def _create_field_options() -> dict[str, str]:
+    """Each create field of the spec: its own option, else `--param NAME`."""
+    return {name: own_option(name) or f"--param {name}" for name in create_fields()}
+
+
+_OPTIONS: Final = {**_OTHER_OPTIONS, **_create_field_options()}
 _POSITIONAL: Final = frozenset({"PROMPT", "ID"})
-_FLAGS: Final = frozenset({"--public"})
+# Boolean fields with their own option are flags: `is_public=True` is `--public`.
+_FLAGS: Final = frozenset(
+    name
+    for name, facts in create_fields().items()
+    if facts.get("type") == "boolean" and "enum" not in facts and own_option(name)
+)
 
 _INDEXED: Final = re.compile(r"\bimages\[(\d+)\]")
 # `name=value`, the value a Python literal: quoted (with any spaces) or one bare token.
@@ -76,15 +83,22 @@ def cli_message(error: InvalidRequestError) -> str:
     opening = re.match(rf"{re.escape(base)}\b(?![\[=])", message)
     if opening:
         message = option + message[opening.end() :]
-    if option not in message:
+    if option not in message and not (base in _FLAGS and _negated(option) in message):
         message = f"{option_for(field) or option}: {message}"
     return message
 
 
+def _negated(flag: str) -> str:
+    return "--no-" + flag.removeprefix("--")
+
+
 def _assignment(match: re.Match[str]) -> str:
-    option, value = _OPTIONS[match.group(1)], match.group(2)
-    if option in _FLAGS:
-        return option
+    name, value = match.group(1), match.group(2)
+    option = _OPTIONS[name]
+    if name in _FLAGS:
+        return option if value != "False" else _negated(option)
     if option in _POSITIONAL:
         return value
+    if option.startswith("--param "):
+        return f"{option}={value}"
     return f"{option} {value}"

@@ -9,9 +9,8 @@ from __future__ import annotations
 import argparse
 from typing import Final
 
-from imagegen_api.models import AspectRatio, Resolution
-
 from .. import __version__
+from ._create_options import add_create_options
 from ._exit_codes import EXIT_CODE_TABLE
 
 __all__ = ["DEFAULT_SANDBOX_SPEED", "DEFAULT_WAIT_TIMEOUT", "build_parser"]
@@ -54,6 +53,7 @@ examples:
   imagegen generate "The same scene at night" --image ref.png --image ref2.jpg --out out
   imagegen generate "A poster" --image https://example.com/ref.png --num-outputs 2 --out out
   imagegen generate "A red fox" --no-wait --json        # prints the id; `imagegen wait ID` later
+  imagegen generate "A red fox" --param num_outputs=2 --param is_public=true --out out
 
 Ctrl-C while waiting stops watching, not the generation: the command to resume is printed.
 """,
@@ -101,10 +101,6 @@ def _positive_float(text: str) -> float:
     if not value > 0:
         raise argparse.ArgumentTypeError(f"must be greater than 0, not {text}")
     return value
-
-
-def _folded(text: str) -> str:
-    return text.strip().lower()
 
 
 def _int_in(low: int, high: int | None) -> type[int]:
@@ -200,27 +196,6 @@ def build_parser() -> argparse.ArgumentParser:
         "(up to 10, all files or all URLs)",
     )
     generate.add_argument(
-        "--resolution",
-        type=_folded,  # the library takes 4K as 4k: so does the command line
-        choices=[str(member) for member in Resolution],
-        help="long side 1024, 2048 or 4096 pixels; costs 1, 2 or 4 credits per image",
-    )
-    generate.add_argument(
-        "--aspect-ratio",
-        choices=[str(member) for member in AspectRatio],
-        metavar="W:H",
-        help="one of " + ", ".join(str(member) for member in AspectRatio),
-    )
-    generate.add_argument(
-        "--num-outputs", type=_int_in(1, 4), metavar="N", help="images to make, 1 to 4"
-    )
-    generate.add_argument("--model", help="model name (default: the service's)")
-    generate.add_argument("--name", help="a label for the generation")
-    generate.add_argument(
-        "--webhook-url", metavar="URL", help="the API POSTs the result here when done"
-    )
-    generate.add_argument("--public", action="store_true", help="make the generation public")
-    generate.add_argument(
         "--no-wait",
         action="store_true",
         help="print the generation id and return at once",
@@ -228,6 +203,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_download_and_wait_options(
         generate, out_help="directory to save the images in (default: the current directory)"
     )
+    # Last: a field's own option must not take the name of one of the command's own.
+    add_create_options(generate)
 
     wait = add("wait", "wait for a generation to finish, then show (or save) its images")
     wait.add_argument("generation_id", metavar="ID", help="the generation id (a UUID)")

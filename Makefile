@@ -13,7 +13,7 @@ STAMP := $(VENV)/.installed
 SPEC := spec/openapi.yaml
 GEN_CONFIG := spec/generator-config.yaml
 
-.PHONY: help setup generate check-generated check-api lint-spec lint format typecheck test pytest demo bench record fuzz-long clean
+.PHONY: help setup generate check-generated check-api lint-spec mock-check lint format typecheck test pytest demo bench record fuzz-long clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -65,7 +65,10 @@ format: $(STAMP) ## Apply ruff fixes and formatting
 typecheck: $(STAMP) ## mypy --strict on the wrapper
 	$(BIN)/mypy
 
-pytest: $(STAMP) ## Only the test suite
+mock-check: $(STAMP) node_modules/.installed ## Prism's dynamic mock of the spec: the client reads every answer
+	$(BIN)/pytest -q tests/contract/test_prism_mock.py
+
+pytest: $(STAMP) node_modules/.installed ## Only the test suite (it runs Prism, hence node_modules)
 	$(BIN)/pytest -q
 
 test: lint typecheck lint-spec check-generated check-api pytest ## Everything CI runs

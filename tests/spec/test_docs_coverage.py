@@ -537,3 +537,153 @@ def test_every_response_declares_the_request_id_header(response: spec_model.Resp
     assert EVERY_RESPONSE_HEADER in response.headers
     if response.status == "429":
         assert RATE_LIMIT_HEADER in response.headers
+
+
+# --- Precision: the spec allows no more than the docs say ----------------------------------
+
+# The statuses the docs give each code: the troubleshooting list, the error categories (their
+# status as decided above), and VALIDATION_ERROR also as a 422: the status reference names 422
+# "Validation Error" ("invalid input format or missing required fields").
+CODE_STATUSES: dict[str, frozenset[str]] = {
+    code: frozenset({status}) for code, (status, _) in TROUBLESHOOTING_ERRORS.items()
+}
+for _status, _body in CATEGORY_ERRORS:
+    _code = _body.get("message")
+    if isinstance(_code, str) and _code in DOCUMENTED_CODES:
+        CODE_STATUSES[_code] = CODE_STATUSES.get(_code, frozenset()) | {_status}
+CODE_STATUSES["VALIDATION_ERROR"] = frozenset({"400", "422"})
+
+# Where an error body carries its code, per shape: shape 1 in `error`, shapes 2 and 4 in
+# `message` (shape 1's `message` is prose).
+_CODE_FIELDS = ("error", "message")
+
+
+def _branches(schema: Any) -> Iterator[Mapping[str, Any]]:
+    """The object schemas an error body may match: `anyOf`/`oneOf` arms, flattened."""
+    node = spec_model.resolve(schema)
+    arms = node.get("anyOf", node.get("oneOf"))
+    if arms is None:
+        yield node
+        return
+    for arm in arms:
+        yield from _branches(arm)
+
+
+def _codes_allowed(branch: Mapping[str, Any]) -> tuple[set[str], list[str]]:
+    """(the codes a body of this shape may carry, the code fields that allow any string)."""
+    codes: set[str] = set()
+    open_fields: list[str] = []
+    properties = branch.get("properties", {})
+    for name in _CODE_FIELDS:
+        if name not in properties:
+            continue
+        field = spec_model.resolve(properties[name])
+        if name == "message" and "error" in properties:
+            continue  # shape 1: the message is for people
+        if "enum" in field:
+            codes |= set(field["enum"])
+        else:
+            open_fields.append(name)
+    return codes, open_fields
+
+
+ERROR_RESPONSES = [
+    pytest.param(op.operation_id, r, id=f"{op.operation_id}-{r.status}")
+    for op in spec_model.operations()
+    for r in op.responses()
+    if not r.status.startswith("2")
+]
+SUCCESS_RESPONSES = [
+    pytest.param(op_id, spec_model.operation(op_id).response(status), id=op_id)
+    for op_id, status in SUCCESS_STATUS.items()
+]
+
+
+def test_the_code_statuses_cover_every_code() -> None:
+    assert set(CODE_STATUSES) == DOCUMENTED_CODES
+    assert CODE_STATUSES["INVALID_IMAGE"] == CODE_STATUSES["IMAGE_INACCESSIBLE"] == {"400"}
+    assert CODE_STATUSES["INSUFFICIENT_CREDITS"] == {"402"}
+
+
+@pytest.mark.parametrize(("operation_id", "response"), ERROR_RESPONSES)
+def test_each_error_response_lists_only_the_codes_the_docs_give_its_status(
+    operation_id: str, response: spec_model.ResponseSpec
+) -> None:
+    assert response.media is not None
+    for branch in _branches(response.media["schema"]):
+        codes, open_fields = _codes_allowed(branch)
+        assert not open_fields, f"{operation_id} {response.status}: {open_fields} take any code"
+        wrong = {code for code in codes if response.status not in CODE_STATUSES[code]}
+        assert not wrong, f"{operation_id} {response.status} lists {sorted(wrong)}"
+
+
+@pytest.mark.parametrize(("operation_id", "response"), ERROR_RESPONSES)
+def test_error_bodies_say_success_is_false(
+    operation_id: str, response: spec_model.ResponseSpec
+) -> None:
+    assert response.media is not None
+    for branch in _branches(response.media["schema"]):
+        success = branch.get("properties", {}).get("success")
+        if success is not None:
+            success = spec_model.resolve(success)
+            assert success["type"] == "boolean", branch
+            assert success["const"] is False, branch
+            assert "success" in branch.get("required", []), branch
+
+
+@pytest.mark.parametrize(("operation_id", "response"), SUCCESS_RESPONSES)
+def test_success_bodies_say_success_is_true(
+    operation_id: str, response: spec_model.ResponseSpec
+) -> None:
+    assert response.media is not None
+    schema = spec_model.resolve(response.media["schema"])
+    assert "success" in schema["required"]
+    success = spec_model.resolve(schema["properties"]["success"])
+    # Typed: an untyped optional `const` generates invalid Python (TOOLCHAIN-NOTES).
+    assert success["type"] == "boolean"
+    assert success["const"] is True
+
+
+@pytest.mark.parametrize("operation_id", OPERATIONS)
+def test_a_request_without_parameters_documents_no_parameter_error(operation_id: str) -> None:
+    # 400 "Invalid parameters or request format" and 422 "Invalid input format": an operation
+    # whose only input is its path id (getImage: a bad id is the documented 404
+    # INVALID_GENERATION_ID) or nothing at all has no such answer.
+    op = spec_model.operation(operation_id)
+    takes_input = "requestBody" in op.node or any(
+        spec_model.resolve(p)["in"] == "query" for p in op.parameters
+    )
+    statuses = {r.status for r in op.responses()}
+    if not takes_input:
+        assert not statuses & {"400", "422"}, statuses
+
+
+def _webhook_operations() -> Iterator[tuple[str, Mapping[str, Any]]]:
+    spec = spec_model.load_spec()
+    for name, item in spec.get("webhooks", {}).items():
+        yield f"webhooks/{name}", item["post"]
+    for op in spec_model.operations():
+        for name, callback in op.node.get("callbacks", {}).items():
+            for expression, item in callback.items():
+                yield f"{op.operation_id}/{name}/{expression}", item["post"]
+
+
+def test_the_webhook_needs_no_api_key() -> None:
+    # The API POSTs the event to the caller's own URL: the caller's API key is not involved, so
+    # the document-wide security must not apply to it.
+    found = list(_webhook_operations())
+    assert len(found) == 2  # the webhook and createImage's callback
+    for where, operation in found:
+        assert operation.get("security") == [], where
+
+
+def test_images_base64_items_are_declared_base64() -> None:
+    schema = spec_model.resolve({"$ref": "#/components/schemas/CreateImageRequest"})
+    items = schema["properties"]["images_base64"]["items"]
+    assert items["contentEncoding"] == "base64"
+    check = spec_model.validator_at("/components/schemas/CreateImageRequest")
+    body = {"prompt": "p"}
+    for good in ("iVBORw0KGgo=", "UklGRg==", "/9j/4AAQ"):
+        assert check.is_valid({**body, "images_base64": [good]}), good
+    for bad in ("", "not base64!", "abc", "iVBORw0KGgo", "data:image/png;base64,iVBORw0KGgo="):
+        assert not check.is_valid({**body, "images_base64": [bad]}), bad

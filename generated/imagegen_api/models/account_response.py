@@ -16,6 +16,7 @@ T = TypeVar("T", bound="AccountResponse")
 @_attrs_define
 class AccountResponse:
     success: bool
+    """ Always true in a 2xx body (an error body says false, or has no `success`). """
     data: AccountInfo
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 

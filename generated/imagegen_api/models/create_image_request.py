@@ -27,7 +27,11 @@ class CreateImageRequest:
     images_url: list[str] | Unset = UNSET
     """ Reference images by HTTPS URL. """
     images_base64: list[str] | Unset = UNSET
-    """ Reference images as base64 (plain, or a `data:image/...;base64,` URL). """
+    """ Reference images as base64: each item the standard base64 (RFC 4648, padded) of a
+    JPEG, PNG or WEBP file. The docs name only base64; a data URL is not base64 and is
+    not described here. A schema cannot say that the bytes are an image: a request
+    whose bytes are not one is answered 400 INVALID_IMAGE.
+     """
     resolution: Resolution | Unset = UNSET
     """ 1k, 2k or 4k, the long side of the output being 1024, 2048 or 4096 pixels. """
     aspect_ratio: AspectRatio | Unset = UNSET

@@ -16,6 +16,7 @@ T = TypeVar("T", bound="CreateImageResponse")
 @_attrs_define
 class CreateImageResponse:
     success: bool
+    """ Always true in a 2xx body (an error body says false, or has no `success`). """
     data: CreatedGeneration
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 

@@ -11,8 +11,9 @@ T = TypeVar("T", bound="ErrorDetail")
 
 @_attrs_define
 class ErrorDetail:
-    """Error body shape 3: `{"detail": text}`, with no code; clients map the documented texts
-    to codes (VALIDATION_ERROR, GENERATION_NOT_FOUND).
+    """Body shape 3: `{"detail": text}`, with no code; clients map the documented texts
+    to codes (VALIDATION_ERROR, GENERATION_NOT_FOUND). A 400 or 422 in this shape is a
+    VALIDATION_ERROR whatever its text.
 
     """
 

@@ -16,6 +16,7 @@ T = TypeVar("T", bound="GetImageResponse")
 @_attrs_define
 class GetImageResponse:
     success: bool
+    """ Always true in a 2xx body (an error body says false, or has no `success`). """
     data: Generation
     """ A generation as getImage reports it. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)

@@ -16,6 +16,7 @@ T = TypeVar("T", bound="StatusCheckResponse")
 @_attrs_define
 class StatusCheckResponse:
     success: bool
+    """ Always true in a 2xx body (an error body says false, or has no `success`). """
     message: str
     data: ConnectionStatus
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)

@@ -30,7 +30,8 @@ class WebhookEvent:
     message: ErrorCode | Unset = UNSET
     """ Every error code the docs name: the 22 of the troubleshooting list, plus INVALID_IMAGE
     and IMAGE_INACCESSIBLE of the error categories. Handle errors by these codes, not by
-    their human-readable messages.
+    their human-readable messages. Each error response lists only the codes the docs give
+    its status (AuthenticationCode, BadRequestCode, ... below); together they are these.
      """
     output_images: list[str] | Unset = UNSET
     credit_cost: int | Unset = UNSET

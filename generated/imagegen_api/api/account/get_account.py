@@ -5,11 +5,12 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.account_not_found_error_response import AccountNotFoundErrorResponse
 from ...models.account_response import AccountResponse
-from ...models.error_code_message import ErrorCodeMessage
+from ...models.authentication_error_response import AuthenticationErrorResponse
 from ...models.error_detail import ErrorDetail
-from ...models.error_response import ErrorResponse
-from ...models.error_status_failed import ErrorStatusFailed
+from ...models.rate_limit_error_response import RateLimitErrorResponse
+from ...models.server_error_response import ServerErrorResponse
 from ...types import Response
 
 
@@ -26,11 +27,12 @@ def _get_kwargs() -> dict[str, Any]:
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> (
-    AccountResponse
-    | ErrorCodeMessage
+    AccountNotFoundErrorResponse
+    | AccountResponse
+    | AuthenticationErrorResponse
     | ErrorDetail
-    | ErrorResponse
-    | ErrorStatusFailed
+    | RateLimitErrorResponse
+    | ServerErrorResponse
     | None
 ):
     if response.status_code == 200:
@@ -39,197 +41,27 @@ def _parse_response(
         return response_200
 
     if response.status_code == 401:
-
-        def _parse_response_401(
-            data: object,
-        ) -> ErrorCodeMessage | ErrorDetail | ErrorResponse | ErrorStatusFailed:
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_error_body_type_0 = ErrorResponse.from_dict(data)
-
-                return componentsschemas_error_body_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_error_body_type_1 = ErrorCodeMessage.from_dict(data)
-
-                return componentsschemas_error_body_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_error_body_type_2 = ErrorDetail.from_dict(data)
-
-                return componentsschemas_error_body_type_2
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, dict):
-                raise TypeError()
-            componentsschemas_error_body_type_3 = ErrorStatusFailed.from_dict(data)
-
-            return componentsschemas_error_body_type_3
-
-        response_401 = _parse_response_401(response.json())
+        response_401 = AuthenticationErrorResponse.from_dict(response.json())
 
         return response_401
 
     if response.status_code == 404:
-
-        def _parse_response_404(
-            data: object,
-        ) -> ErrorCodeMessage | ErrorDetail | ErrorResponse | ErrorStatusFailed:
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_error_body_type_0 = ErrorResponse.from_dict(data)
-
-                return componentsschemas_error_body_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_error_body_type_1 = ErrorCodeMessage.from_dict(data)
-
-                return componentsschemas_error_body_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_error_body_type_2 = ErrorDetail.from_dict(data)
-
-                return componentsschemas_error_body_type_2
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, dict):
-                raise TypeError()
-            componentsschemas_error_body_type_3 = ErrorStatusFailed.from_dict(data)
-
-            return componentsschemas_error_body_type_3
-
-        response_404 = _parse_response_404(response.json())
+        response_404 = AccountNotFoundErrorResponse.from_dict(response.json())
 
         return response_404
 
     if response.status_code == 429:
-
-        def _parse_response_429(
-            data: object,
-        ) -> ErrorCodeMessage | ErrorDetail | ErrorResponse | ErrorStatusFailed:
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_error_body_type_0 = ErrorResponse.from_dict(data)
-
-                return componentsschemas_error_body_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_error_body_type_1 = ErrorCodeMessage.from_dict(data)
-
-                return componentsschemas_error_body_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_error_body_type_2 = ErrorDetail.from_dict(data)
-
-                return componentsschemas_error_body_type_2
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, dict):
-                raise TypeError()
-            componentsschemas_error_body_type_3 = ErrorStatusFailed.from_dict(data)
-
-            return componentsschemas_error_body_type_3
-
-        response_429 = _parse_response_429(response.json())
+        response_429 = RateLimitErrorResponse.from_dict(response.json())
 
         return response_429
 
     if response.status_code == 500:
-
-        def _parse_response_500(
-            data: object,
-        ) -> ErrorCodeMessage | ErrorDetail | ErrorResponse | ErrorStatusFailed:
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_error_body_type_0 = ErrorResponse.from_dict(data)
-
-                return componentsschemas_error_body_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_error_body_type_1 = ErrorCodeMessage.from_dict(data)
-
-                return componentsschemas_error_body_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_error_body_type_2 = ErrorDetail.from_dict(data)
-
-                return componentsschemas_error_body_type_2
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, dict):
-                raise TypeError()
-            componentsschemas_error_body_type_3 = ErrorStatusFailed.from_dict(data)
-
-            return componentsschemas_error_body_type_3
-
-        response_500 = _parse_response_500(response.json())
+        response_500 = ServerErrorResponse.from_dict(response.json())
 
         return response_500
 
     if response.status_code == 503:
-
-        def _parse_response_503(
-            data: object,
-        ) -> ErrorCodeMessage | ErrorDetail | ErrorResponse | ErrorStatusFailed:
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_error_body_type_0 = ErrorResponse.from_dict(data)
-
-                return componentsschemas_error_body_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_error_body_type_1 = ErrorCodeMessage.from_dict(data)
-
-                return componentsschemas_error_body_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_error_body_type_2 = ErrorDetail.from_dict(data)
-
-                return componentsschemas_error_body_type_2
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, dict):
-                raise TypeError()
-            componentsschemas_error_body_type_3 = ErrorStatusFailed.from_dict(data)
-
-            return componentsschemas_error_body_type_3
-
-        response_503 = _parse_response_503(response.json())
+        response_503 = ErrorDetail.from_dict(response.json())
 
         return response_503
 
@@ -242,7 +74,12 @@ def _parse_response(
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[
-    AccountResponse | ErrorCodeMessage | ErrorDetail | ErrorResponse | ErrorStatusFailed
+    AccountNotFoundErrorResponse
+    | AccountResponse
+    | AuthenticationErrorResponse
+    | ErrorDetail
+    | RateLimitErrorResponse
+    | ServerErrorResponse
 ]:
     return Response(
         status_code=HTTPStatus(response.status_code),
@@ -256,7 +93,12 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
 ) -> Response[
-    AccountResponse | ErrorCodeMessage | ErrorDetail | ErrorResponse | ErrorStatusFailed
+    AccountNotFoundErrorResponse
+    | AccountResponse
+    | AuthenticationErrorResponse
+    | ErrorDetail
+    | RateLimitErrorResponse
+    | ServerErrorResponse
 ]:
     """Account Info
 
@@ -267,7 +109,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[AccountResponse | ErrorCodeMessage | ErrorDetail | ErrorResponse | ErrorStatusFailed]
+        Response[AccountNotFoundErrorResponse | AccountResponse | AuthenticationErrorResponse | ErrorDetail | RateLimitErrorResponse | ServerErrorResponse]
     """
 
     kwargs = _get_kwargs()
@@ -283,11 +125,12 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
 ) -> (
-    AccountResponse
-    | ErrorCodeMessage
+    AccountNotFoundErrorResponse
+    | AccountResponse
+    | AuthenticationErrorResponse
     | ErrorDetail
-    | ErrorResponse
-    | ErrorStatusFailed
+    | RateLimitErrorResponse
+    | ServerErrorResponse
     | None
 ):
     """Account Info
@@ -299,7 +142,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        AccountResponse | ErrorCodeMessage | ErrorDetail | ErrorResponse | ErrorStatusFailed
+        AccountNotFoundErrorResponse | AccountResponse | AuthenticationErrorResponse | ErrorDetail | RateLimitErrorResponse | ServerErrorResponse
     """
 
     return sync_detailed(
@@ -311,7 +154,12 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
 ) -> Response[
-    AccountResponse | ErrorCodeMessage | ErrorDetail | ErrorResponse | ErrorStatusFailed
+    AccountNotFoundErrorResponse
+    | AccountResponse
+    | AuthenticationErrorResponse
+    | ErrorDetail
+    | RateLimitErrorResponse
+    | ServerErrorResponse
 ]:
     """Account Info
 
@@ -322,7 +170,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[AccountResponse | ErrorCodeMessage | ErrorDetail | ErrorResponse | ErrorStatusFailed]
+        Response[AccountNotFoundErrorResponse | AccountResponse | AuthenticationErrorResponse | ErrorDetail | RateLimitErrorResponse | ServerErrorResponse]
     """
 
     kwargs = _get_kwargs()
@@ -336,11 +184,12 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
 ) -> (
-    AccountResponse
-    | ErrorCodeMessage
+    AccountNotFoundErrorResponse
+    | AccountResponse
+    | AuthenticationErrorResponse
     | ErrorDetail
-    | ErrorResponse
-    | ErrorStatusFailed
+    | RateLimitErrorResponse
+    | ServerErrorResponse
     | None
 ):
     """Account Info
@@ -352,7 +201,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        AccountResponse | ErrorCodeMessage | ErrorDetail | ErrorResponse | ErrorStatusFailed
+        AccountNotFoundErrorResponse | AccountResponse | AuthenticationErrorResponse | ErrorDetail | RateLimitErrorResponse | ServerErrorResponse
     """
 
     return (

@@ -5,10 +5,10 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.error_code_message import ErrorCodeMessage
+from ...models.authentication_error_response import AuthenticationErrorResponse
 from ...models.error_detail import ErrorDetail
-from ...models.error_response import ErrorResponse
-from ...models.error_status_failed import ErrorStatusFailed
+from ...models.rate_limit_error_response import RateLimitErrorResponse
+from ...models.server_error_response import ServerErrorResponse
 from ...models.status_check_response import StatusCheckResponse
 from ...types import Response
 
@@ -26,10 +26,10 @@ def _get_kwargs() -> dict[str, Any]:
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> (
-    ErrorCodeMessage
+    AuthenticationErrorResponse
     | ErrorDetail
-    | ErrorResponse
-    | ErrorStatusFailed
+    | RateLimitErrorResponse
+    | ServerErrorResponse
     | StatusCheckResponse
     | None
 ):
@@ -39,158 +39,22 @@ def _parse_response(
         return response_200
 
     if response.status_code == 401:
-
-        def _parse_response_401(
-            data: object,
-        ) -> ErrorCodeMessage | ErrorDetail | ErrorResponse | ErrorStatusFailed:
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_error_body_type_0 = ErrorResponse.from_dict(data)
-
-                return componentsschemas_error_body_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_error_body_type_1 = ErrorCodeMessage.from_dict(data)
-
-                return componentsschemas_error_body_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_error_body_type_2 = ErrorDetail.from_dict(data)
-
-                return componentsschemas_error_body_type_2
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, dict):
-                raise TypeError()
-            componentsschemas_error_body_type_3 = ErrorStatusFailed.from_dict(data)
-
-            return componentsschemas_error_body_type_3
-
-        response_401 = _parse_response_401(response.json())
+        response_401 = AuthenticationErrorResponse.from_dict(response.json())
 
         return response_401
 
     if response.status_code == 429:
-
-        def _parse_response_429(
-            data: object,
-        ) -> ErrorCodeMessage | ErrorDetail | ErrorResponse | ErrorStatusFailed:
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_error_body_type_0 = ErrorResponse.from_dict(data)
-
-                return componentsschemas_error_body_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_error_body_type_1 = ErrorCodeMessage.from_dict(data)
-
-                return componentsschemas_error_body_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_error_body_type_2 = ErrorDetail.from_dict(data)
-
-                return componentsschemas_error_body_type_2
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, dict):
-                raise TypeError()
-            componentsschemas_error_body_type_3 = ErrorStatusFailed.from_dict(data)
-
-            return componentsschemas_error_body_type_3
-
-        response_429 = _parse_response_429(response.json())
+        response_429 = RateLimitErrorResponse.from_dict(response.json())
 
         return response_429
 
     if response.status_code == 500:
-
-        def _parse_response_500(
-            data: object,
-        ) -> ErrorCodeMessage | ErrorDetail | ErrorResponse | ErrorStatusFailed:
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_error_body_type_0 = ErrorResponse.from_dict(data)
-
-                return componentsschemas_error_body_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_error_body_type_1 = ErrorCodeMessage.from_dict(data)
-
-                return componentsschemas_error_body_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_error_body_type_2 = ErrorDetail.from_dict(data)
-
-                return componentsschemas_error_body_type_2
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, dict):
-                raise TypeError()
-            componentsschemas_error_body_type_3 = ErrorStatusFailed.from_dict(data)
-
-            return componentsschemas_error_body_type_3
-
-        response_500 = _parse_response_500(response.json())
+        response_500 = ServerErrorResponse.from_dict(response.json())
 
         return response_500
 
     if response.status_code == 503:
-
-        def _parse_response_503(
-            data: object,
-        ) -> ErrorCodeMessage | ErrorDetail | ErrorResponse | ErrorStatusFailed:
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_error_body_type_0 = ErrorResponse.from_dict(data)
-
-                return componentsschemas_error_body_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_error_body_type_1 = ErrorCodeMessage.from_dict(data)
-
-                return componentsschemas_error_body_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_error_body_type_2 = ErrorDetail.from_dict(data)
-
-                return componentsschemas_error_body_type_2
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, dict):
-                raise TypeError()
-            componentsschemas_error_body_type_3 = ErrorStatusFailed.from_dict(data)
-
-            return componentsschemas_error_body_type_3
-
-        response_503 = _parse_response_503(response.json())
+        response_503 = ErrorDetail.from_dict(response.json())
 
         return response_503
 
@@ -203,10 +67,10 @@ def _parse_response(
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[
-    ErrorCodeMessage
+    AuthenticationErrorResponse
     | ErrorDetail
-    | ErrorResponse
-    | ErrorStatusFailed
+    | RateLimitErrorResponse
+    | ServerErrorResponse
     | StatusCheckResponse
 ]:
     return Response(
@@ -221,10 +85,10 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
 ) -> Response[
-    ErrorCodeMessage
+    AuthenticationErrorResponse
     | ErrorDetail
-    | ErrorResponse
-    | ErrorStatusFailed
+    | RateLimitErrorResponse
+    | ServerErrorResponse
     | StatusCheckResponse
 ]:
     """Status Check
@@ -236,7 +100,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorCodeMessage | ErrorDetail | ErrorResponse | ErrorStatusFailed | StatusCheckResponse]
+        Response[AuthenticationErrorResponse | ErrorDetail | RateLimitErrorResponse | ServerErrorResponse | StatusCheckResponse]
     """
 
     kwargs = _get_kwargs()
@@ -252,10 +116,10 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
 ) -> (
-    ErrorCodeMessage
+    AuthenticationErrorResponse
     | ErrorDetail
-    | ErrorResponse
-    | ErrorStatusFailed
+    | RateLimitErrorResponse
+    | ServerErrorResponse
     | StatusCheckResponse
     | None
 ):
@@ -268,7 +132,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorCodeMessage | ErrorDetail | ErrorResponse | ErrorStatusFailed | StatusCheckResponse
+        AuthenticationErrorResponse | ErrorDetail | RateLimitErrorResponse | ServerErrorResponse | StatusCheckResponse
     """
 
     return sync_detailed(
@@ -280,10 +144,10 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
 ) -> Response[
-    ErrorCodeMessage
+    AuthenticationErrorResponse
     | ErrorDetail
-    | ErrorResponse
-    | ErrorStatusFailed
+    | RateLimitErrorResponse
+    | ServerErrorResponse
     | StatusCheckResponse
 ]:
     """Status Check
@@ -295,7 +159,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorCodeMessage | ErrorDetail | ErrorResponse | ErrorStatusFailed | StatusCheckResponse]
+        Response[AuthenticationErrorResponse | ErrorDetail | RateLimitErrorResponse | ServerErrorResponse | StatusCheckResponse]
     """
 
     kwargs = _get_kwargs()
@@ -309,10 +173,10 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
 ) -> (
-    ErrorCodeMessage
+    AuthenticationErrorResponse
     | ErrorDetail
-    | ErrorResponse
-    | ErrorStatusFailed
+    | RateLimitErrorResponse
+    | ServerErrorResponse
     | StatusCheckResponse
     | None
 ):
@@ -325,7 +189,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorCodeMessage | ErrorDetail | ErrorResponse | ErrorStatusFailed | StatusCheckResponse
+        AuthenticationErrorResponse | ErrorDetail | RateLimitErrorResponse | ServerErrorResponse | StatusCheckResponse
     """
 
     return (

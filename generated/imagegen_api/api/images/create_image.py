@@ -5,12 +5,19 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.authentication_error_response import AuthenticationErrorResponse
+from ...models.bad_request_error_response import BadRequestErrorResponse
 from ...models.create_image_request import CreateImageRequest
 from ...models.create_image_response import CreateImageResponse
-from ...models.error_code_message import ErrorCodeMessage
+from ...models.create_rate_limit_error_response import CreateRateLimitErrorResponse
 from ...models.error_detail import ErrorDetail
-from ...models.error_response import ErrorResponse
-from ...models.error_status_failed import ErrorStatusFailed
+from ...models.image_input_status_failed import ImageInputStatusFailed
+from ...models.insufficient_credits_code_message import InsufficientCreditsCodeMessage
+from ...models.insufficient_credits_error_response import (
+    InsufficientCreditsErrorResponse,
+)
+from ...models.server_error_response import ServerErrorResponse
+from ...models.validation_error_response import ValidationErrorResponse
 from ...types import Response
 
 
@@ -36,11 +43,16 @@ def _get_kwargs(
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> (
-    CreateImageResponse
-    | ErrorCodeMessage
+    AuthenticationErrorResponse
+    | BadRequestErrorResponse
     | ErrorDetail
-    | ErrorResponse
-    | ErrorStatusFailed
+    | ImageInputStatusFailed
+    | CreateImageResponse
+    | CreateRateLimitErrorResponse
+    | ValidationErrorResponse
+    | InsufficientCreditsCodeMessage
+    | InsufficientCreditsErrorResponse
+    | ServerErrorResponse
     | None
 ):
     if response.status_code == 201:
@@ -52,77 +64,41 @@ def _parse_response(
 
         def _parse_response_400(
             data: object,
-        ) -> ErrorCodeMessage | ErrorDetail | ErrorResponse | ErrorStatusFailed:
+        ) -> BadRequestErrorResponse | ErrorDetail | ImageInputStatusFailed:
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
-                componentsschemas_error_body_type_0 = ErrorResponse.from_dict(data)
+                componentsschemas_create_bad_request_body_type_0 = (
+                    BadRequestErrorResponse.from_dict(data)
+                )
 
-                return componentsschemas_error_body_type_0
+                return componentsschemas_create_bad_request_body_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
-                componentsschemas_error_body_type_1 = ErrorCodeMessage.from_dict(data)
+                componentsschemas_create_bad_request_body_type_1 = (
+                    ImageInputStatusFailed.from_dict(data)
+                )
 
-                return componentsschemas_error_body_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_error_body_type_2 = ErrorDetail.from_dict(data)
-
-                return componentsschemas_error_body_type_2
+                return componentsschemas_create_bad_request_body_type_1
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
             if not isinstance(data, dict):
                 raise TypeError()
-            componentsschemas_error_body_type_3 = ErrorStatusFailed.from_dict(data)
+            componentsschemas_create_bad_request_body_type_2 = ErrorDetail.from_dict(
+                data
+            )
 
-            return componentsschemas_error_body_type_3
+            return componentsschemas_create_bad_request_body_type_2
 
         response_400 = _parse_response_400(response.json())
 
         return response_400
 
     if response.status_code == 401:
-
-        def _parse_response_401(
-            data: object,
-        ) -> ErrorCodeMessage | ErrorDetail | ErrorResponse | ErrorStatusFailed:
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_error_body_type_0 = ErrorResponse.from_dict(data)
-
-                return componentsschemas_error_body_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_error_body_type_1 = ErrorCodeMessage.from_dict(data)
-
-                return componentsschemas_error_body_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_error_body_type_2 = ErrorDetail.from_dict(data)
-
-                return componentsschemas_error_body_type_2
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, dict):
-                raise TypeError()
-            componentsschemas_error_body_type_3 = ErrorStatusFailed.from_dict(data)
-
-            return componentsschemas_error_body_type_3
-
-        response_401 = _parse_response_401(response.json())
+        response_401 = AuthenticationErrorResponse.from_dict(response.json())
 
         return response_401
 
@@ -130,36 +106,24 @@ def _parse_response(
 
         def _parse_response_402(
             data: object,
-        ) -> ErrorCodeMessage | ErrorDetail | ErrorResponse | ErrorStatusFailed:
+        ) -> InsufficientCreditsCodeMessage | InsufficientCreditsErrorResponse:
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
-                componentsschemas_error_body_type_0 = ErrorResponse.from_dict(data)
+                componentsschemas_payment_required_body_type_0 = (
+                    InsufficientCreditsErrorResponse.from_dict(data)
+                )
 
-                return componentsschemas_error_body_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_error_body_type_1 = ErrorCodeMessage.from_dict(data)
-
-                return componentsschemas_error_body_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_error_body_type_2 = ErrorDetail.from_dict(data)
-
-                return componentsschemas_error_body_type_2
+                return componentsschemas_payment_required_body_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
             if not isinstance(data, dict):
                 raise TypeError()
-            componentsschemas_error_body_type_3 = ErrorStatusFailed.from_dict(data)
+            componentsschemas_payment_required_body_type_1 = (
+                InsufficientCreditsCodeMessage.from_dict(data)
+            )
 
-            return componentsschemas_error_body_type_3
+            return componentsschemas_payment_required_body_type_1
 
         response_402 = _parse_response_402(response.json())
 
@@ -167,157 +131,41 @@ def _parse_response(
 
     if response.status_code == 422:
 
-        def _parse_response_422(
-            data: object,
-        ) -> ErrorCodeMessage | ErrorDetail | ErrorResponse | ErrorStatusFailed:
+        def _parse_response_422(data: object) -> ErrorDetail | ValidationErrorResponse:
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
-                componentsschemas_error_body_type_0 = ErrorResponse.from_dict(data)
+                componentsschemas_create_unprocessable_body_type_0 = (
+                    ValidationErrorResponse.from_dict(data)
+                )
 
-                return componentsschemas_error_body_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_error_body_type_1 = ErrorCodeMessage.from_dict(data)
-
-                return componentsschemas_error_body_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_error_body_type_2 = ErrorDetail.from_dict(data)
-
-                return componentsschemas_error_body_type_2
+                return componentsschemas_create_unprocessable_body_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
             if not isinstance(data, dict):
                 raise TypeError()
-            componentsschemas_error_body_type_3 = ErrorStatusFailed.from_dict(data)
+            componentsschemas_create_unprocessable_body_type_1 = ErrorDetail.from_dict(
+                data
+            )
 
-            return componentsschemas_error_body_type_3
+            return componentsschemas_create_unprocessable_body_type_1
 
         response_422 = _parse_response_422(response.json())
 
         return response_422
 
     if response.status_code == 429:
-
-        def _parse_response_429(
-            data: object,
-        ) -> ErrorCodeMessage | ErrorDetail | ErrorResponse | ErrorStatusFailed:
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_error_body_type_0 = ErrorResponse.from_dict(data)
-
-                return componentsschemas_error_body_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_error_body_type_1 = ErrorCodeMessage.from_dict(data)
-
-                return componentsschemas_error_body_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_error_body_type_2 = ErrorDetail.from_dict(data)
-
-                return componentsschemas_error_body_type_2
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, dict):
-                raise TypeError()
-            componentsschemas_error_body_type_3 = ErrorStatusFailed.from_dict(data)
-
-            return componentsschemas_error_body_type_3
-
-        response_429 = _parse_response_429(response.json())
+        response_429 = CreateRateLimitErrorResponse.from_dict(response.json())
 
         return response_429
 
     if response.status_code == 500:
-
-        def _parse_response_500(
-            data: object,
-        ) -> ErrorCodeMessage | ErrorDetail | ErrorResponse | ErrorStatusFailed:
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_error_body_type_0 = ErrorResponse.from_dict(data)
-
-                return componentsschemas_error_body_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_error_body_type_1 = ErrorCodeMessage.from_dict(data)
-
-                return componentsschemas_error_body_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_error_body_type_2 = ErrorDetail.from_dict(data)
-
-                return componentsschemas_error_body_type_2
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, dict):
-                raise TypeError()
-            componentsschemas_error_body_type_3 = ErrorStatusFailed.from_dict(data)
-
-            return componentsschemas_error_body_type_3
-
-        response_500 = _parse_response_500(response.json())
+        response_500 = ServerErrorResponse.from_dict(response.json())
 
         return response_500
 
     if response.status_code == 503:
-
-        def _parse_response_503(
-            data: object,
-        ) -> ErrorCodeMessage | ErrorDetail | ErrorResponse | ErrorStatusFailed:
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_error_body_type_0 = ErrorResponse.from_dict(data)
-
-                return componentsschemas_error_body_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_error_body_type_1 = ErrorCodeMessage.from_dict(data)
-
-                return componentsschemas_error_body_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_error_body_type_2 = ErrorDetail.from_dict(data)
-
-                return componentsschemas_error_body_type_2
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, dict):
-                raise TypeError()
-            componentsschemas_error_body_type_3 = ErrorStatusFailed.from_dict(data)
-
-            return componentsschemas_error_body_type_3
-
-        response_503 = _parse_response_503(response.json())
+        response_503 = ErrorDetail.from_dict(response.json())
 
         return response_503
 
@@ -330,11 +178,16 @@ def _parse_response(
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[
-    CreateImageResponse
-    | ErrorCodeMessage
+    AuthenticationErrorResponse
+    | BadRequestErrorResponse
     | ErrorDetail
-    | ErrorResponse
-    | ErrorStatusFailed
+    | ImageInputStatusFailed
+    | CreateImageResponse
+    | CreateRateLimitErrorResponse
+    | ValidationErrorResponse
+    | InsufficientCreditsCodeMessage
+    | InsufficientCreditsErrorResponse
+    | ServerErrorResponse
 ]:
     return Response(
         status_code=HTTPStatus(response.status_code),
@@ -349,11 +202,16 @@ def sync_detailed(
     client: AuthenticatedClient | Client,
     body: CreateImageRequest,
 ) -> Response[
-    CreateImageResponse
-    | ErrorCodeMessage
+    AuthenticationErrorResponse
+    | BadRequestErrorResponse
     | ErrorDetail
-    | ErrorResponse
-    | ErrorStatusFailed
+    | ImageInputStatusFailed
+    | CreateImageResponse
+    | CreateRateLimitErrorResponse
+    | ValidationErrorResponse
+    | InsufficientCreditsCodeMessage
+    | InsufficientCreditsErrorResponse
+    | ServerErrorResponse
 ]:
     """Create a generation
 
@@ -379,7 +237,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[CreateImageResponse | ErrorCodeMessage | ErrorDetail | ErrorResponse | ErrorStatusFailed]
+        Response[AuthenticationErrorResponse | BadRequestErrorResponse | ErrorDetail | ImageInputStatusFailed | CreateImageResponse | CreateRateLimitErrorResponse | ErrorDetail | ErrorDetail | ValidationErrorResponse | InsufficientCreditsCodeMessage | InsufficientCreditsErrorResponse | ServerErrorResponse]
     """
 
     kwargs = _get_kwargs(
@@ -398,11 +256,16 @@ def sync(
     client: AuthenticatedClient | Client,
     body: CreateImageRequest,
 ) -> (
-    CreateImageResponse
-    | ErrorCodeMessage
+    AuthenticationErrorResponse
+    | BadRequestErrorResponse
     | ErrorDetail
-    | ErrorResponse
-    | ErrorStatusFailed
+    | ImageInputStatusFailed
+    | CreateImageResponse
+    | CreateRateLimitErrorResponse
+    | ValidationErrorResponse
+    | InsufficientCreditsCodeMessage
+    | InsufficientCreditsErrorResponse
+    | ServerErrorResponse
     | None
 ):
     """Create a generation
@@ -429,7 +292,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        CreateImageResponse | ErrorCodeMessage | ErrorDetail | ErrorResponse | ErrorStatusFailed
+        AuthenticationErrorResponse | BadRequestErrorResponse | ErrorDetail | ImageInputStatusFailed | CreateImageResponse | CreateRateLimitErrorResponse | ErrorDetail | ErrorDetail | ValidationErrorResponse | InsufficientCreditsCodeMessage | InsufficientCreditsErrorResponse | ServerErrorResponse
     """
 
     return sync_detailed(
@@ -443,11 +306,16 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
     body: CreateImageRequest,
 ) -> Response[
-    CreateImageResponse
-    | ErrorCodeMessage
+    AuthenticationErrorResponse
+    | BadRequestErrorResponse
     | ErrorDetail
-    | ErrorResponse
-    | ErrorStatusFailed
+    | ImageInputStatusFailed
+    | CreateImageResponse
+    | CreateRateLimitErrorResponse
+    | ValidationErrorResponse
+    | InsufficientCreditsCodeMessage
+    | InsufficientCreditsErrorResponse
+    | ServerErrorResponse
 ]:
     """Create a generation
 
@@ -473,7 +341,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[CreateImageResponse | ErrorCodeMessage | ErrorDetail | ErrorResponse | ErrorStatusFailed]
+        Response[AuthenticationErrorResponse | BadRequestErrorResponse | ErrorDetail | ImageInputStatusFailed | CreateImageResponse | CreateRateLimitErrorResponse | ErrorDetail | ErrorDetail | ValidationErrorResponse | InsufficientCreditsCodeMessage | InsufficientCreditsErrorResponse | ServerErrorResponse]
     """
 
     kwargs = _get_kwargs(
@@ -490,11 +358,16 @@ async def asyncio(
     client: AuthenticatedClient | Client,
     body: CreateImageRequest,
 ) -> (
-    CreateImageResponse
-    | ErrorCodeMessage
+    AuthenticationErrorResponse
+    | BadRequestErrorResponse
     | ErrorDetail
-    | ErrorResponse
-    | ErrorStatusFailed
+    | ImageInputStatusFailed
+    | CreateImageResponse
+    | CreateRateLimitErrorResponse
+    | ValidationErrorResponse
+    | InsufficientCreditsCodeMessage
+    | InsufficientCreditsErrorResponse
+    | ServerErrorResponse
     | None
 ):
     """Create a generation
@@ -521,7 +394,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        CreateImageResponse | ErrorCodeMessage | ErrorDetail | ErrorResponse | ErrorStatusFailed
+        AuthenticationErrorResponse | BadRequestErrorResponse | ErrorDetail | ImageInputStatusFailed | CreateImageResponse | CreateRateLimitErrorResponse | ErrorDetail | ErrorDetail | ValidationErrorResponse | InsufficientCreditsCodeMessage | InsufficientCreditsErrorResponse | ServerErrorResponse
     """
 
     return (

@@ -7,11 +7,15 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.error_code_message import ErrorCodeMessage
+from ...models.authentication_error_response import AuthenticationErrorResponse
 from ...models.error_detail import ErrorDetail
-from ...models.error_response import ErrorResponse
-from ...models.error_status_failed import ErrorStatusFailed
+from ...models.generation_not_found_detail import GenerationNotFoundDetail
+from ...models.generation_not_found_error_response import (
+    GenerationNotFoundErrorResponse,
+)
 from ...models.get_image_response import GetImageResponse
+from ...models.rate_limit_error_response import RateLimitErrorResponse
+from ...models.server_error_response import ServerErrorResponse
 from ...types import Response
 
 
@@ -32,11 +36,13 @@ def _get_kwargs(
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> (
-    ErrorCodeMessage
+    AuthenticationErrorResponse
     | ErrorDetail
-    | ErrorResponse
-    | ErrorStatusFailed
+    | GenerationNotFoundDetail
+    | GenerationNotFoundErrorResponse
     | GetImageResponse
+    | RateLimitErrorResponse
+    | ServerErrorResponse
     | None
 ):
     if response.status_code == 200:
@@ -44,81 +50,8 @@ def _parse_response(
 
         return response_200
 
-    if response.status_code == 400:
-
-        def _parse_response_400(
-            data: object,
-        ) -> ErrorCodeMessage | ErrorDetail | ErrorResponse | ErrorStatusFailed:
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_error_body_type_0 = ErrorResponse.from_dict(data)
-
-                return componentsschemas_error_body_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_error_body_type_1 = ErrorCodeMessage.from_dict(data)
-
-                return componentsschemas_error_body_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_error_body_type_2 = ErrorDetail.from_dict(data)
-
-                return componentsschemas_error_body_type_2
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, dict):
-                raise TypeError()
-            componentsschemas_error_body_type_3 = ErrorStatusFailed.from_dict(data)
-
-            return componentsschemas_error_body_type_3
-
-        response_400 = _parse_response_400(response.json())
-
-        return response_400
-
     if response.status_code == 401:
-
-        def _parse_response_401(
-            data: object,
-        ) -> ErrorCodeMessage | ErrorDetail | ErrorResponse | ErrorStatusFailed:
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_error_body_type_0 = ErrorResponse.from_dict(data)
-
-                return componentsschemas_error_body_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_error_body_type_1 = ErrorCodeMessage.from_dict(data)
-
-                return componentsschemas_error_body_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_error_body_type_2 = ErrorDetail.from_dict(data)
-
-                return componentsschemas_error_body_type_2
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, dict):
-                raise TypeError()
-            componentsschemas_error_body_type_3 = ErrorStatusFailed.from_dict(data)
-
-            return componentsschemas_error_body_type_3
-
-        response_401 = _parse_response_401(response.json())
+        response_401 = AuthenticationErrorResponse.from_dict(response.json())
 
         return response_401
 
@@ -126,155 +59,41 @@ def _parse_response(
 
         def _parse_response_404(
             data: object,
-        ) -> ErrorCodeMessage | ErrorDetail | ErrorResponse | ErrorStatusFailed:
+        ) -> GenerationNotFoundDetail | GenerationNotFoundErrorResponse:
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
-                componentsschemas_error_body_type_0 = ErrorResponse.from_dict(data)
+                componentsschemas_generation_not_found_body_type_0 = (
+                    GenerationNotFoundErrorResponse.from_dict(data)
+                )
 
-                return componentsschemas_error_body_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_error_body_type_1 = ErrorCodeMessage.from_dict(data)
-
-                return componentsschemas_error_body_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_error_body_type_2 = ErrorDetail.from_dict(data)
-
-                return componentsschemas_error_body_type_2
+                return componentsschemas_generation_not_found_body_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
             if not isinstance(data, dict):
                 raise TypeError()
-            componentsschemas_error_body_type_3 = ErrorStatusFailed.from_dict(data)
+            componentsschemas_generation_not_found_body_type_1 = (
+                GenerationNotFoundDetail.from_dict(data)
+            )
 
-            return componentsschemas_error_body_type_3
+            return componentsschemas_generation_not_found_body_type_1
 
         response_404 = _parse_response_404(response.json())
 
         return response_404
 
     if response.status_code == 429:
-
-        def _parse_response_429(
-            data: object,
-        ) -> ErrorCodeMessage | ErrorDetail | ErrorResponse | ErrorStatusFailed:
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_error_body_type_0 = ErrorResponse.from_dict(data)
-
-                return componentsschemas_error_body_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_error_body_type_1 = ErrorCodeMessage.from_dict(data)
-
-                return componentsschemas_error_body_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_error_body_type_2 = ErrorDetail.from_dict(data)
-
-                return componentsschemas_error_body_type_2
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, dict):
-                raise TypeError()
-            componentsschemas_error_body_type_3 = ErrorStatusFailed.from_dict(data)
-
-            return componentsschemas_error_body_type_3
-
-        response_429 = _parse_response_429(response.json())
+        response_429 = RateLimitErrorResponse.from_dict(response.json())
 
         return response_429
 
     if response.status_code == 500:
-
-        def _parse_response_500(
-            data: object,
-        ) -> ErrorCodeMessage | ErrorDetail | ErrorResponse | ErrorStatusFailed:
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_error_body_type_0 = ErrorResponse.from_dict(data)
-
-                return componentsschemas_error_body_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_error_body_type_1 = ErrorCodeMessage.from_dict(data)
-
-                return componentsschemas_error_body_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_error_body_type_2 = ErrorDetail.from_dict(data)
-
-                return componentsschemas_error_body_type_2
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, dict):
-                raise TypeError()
-            componentsschemas_error_body_type_3 = ErrorStatusFailed.from_dict(data)
-
-            return componentsschemas_error_body_type_3
-
-        response_500 = _parse_response_500(response.json())
+        response_500 = ServerErrorResponse.from_dict(response.json())
 
         return response_500
 
     if response.status_code == 503:
-
-        def _parse_response_503(
-            data: object,
-        ) -> ErrorCodeMessage | ErrorDetail | ErrorResponse | ErrorStatusFailed:
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_error_body_type_0 = ErrorResponse.from_dict(data)
-
-                return componentsschemas_error_body_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_error_body_type_1 = ErrorCodeMessage.from_dict(data)
-
-                return componentsschemas_error_body_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_error_body_type_2 = ErrorDetail.from_dict(data)
-
-                return componentsschemas_error_body_type_2
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, dict):
-                raise TypeError()
-            componentsschemas_error_body_type_3 = ErrorStatusFailed.from_dict(data)
-
-            return componentsschemas_error_body_type_3
-
-        response_503 = _parse_response_503(response.json())
+        response_503 = ErrorDetail.from_dict(response.json())
 
         return response_503
 
@@ -287,11 +106,13 @@ def _parse_response(
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[
-    ErrorCodeMessage
+    AuthenticationErrorResponse
     | ErrorDetail
-    | ErrorResponse
-    | ErrorStatusFailed
+    | GenerationNotFoundDetail
+    | GenerationNotFoundErrorResponse
     | GetImageResponse
+    | RateLimitErrorResponse
+    | ServerErrorResponse
 ]:
     return Response(
         status_code=HTTPStatus(response.status_code),
@@ -306,11 +127,13 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
 ) -> Response[
-    ErrorCodeMessage
+    AuthenticationErrorResponse
     | ErrorDetail
-    | ErrorResponse
-    | ErrorStatusFailed
+    | GenerationNotFoundDetail
+    | GenerationNotFoundErrorResponse
     | GetImageResponse
+    | RateLimitErrorResponse
+    | ServerErrorResponse
 ]:
     """Check Image Status
 
@@ -324,7 +147,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorCodeMessage | ErrorDetail | ErrorResponse | ErrorStatusFailed | GetImageResponse]
+        Response[AuthenticationErrorResponse | ErrorDetail | GenerationNotFoundDetail | GenerationNotFoundErrorResponse | GetImageResponse | RateLimitErrorResponse | ServerErrorResponse]
     """
 
     kwargs = _get_kwargs(
@@ -343,11 +166,13 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
 ) -> (
-    ErrorCodeMessage
+    AuthenticationErrorResponse
     | ErrorDetail
-    | ErrorResponse
-    | ErrorStatusFailed
+    | GenerationNotFoundDetail
+    | GenerationNotFoundErrorResponse
     | GetImageResponse
+    | RateLimitErrorResponse
+    | ServerErrorResponse
     | None
 ):
     """Check Image Status
@@ -362,7 +187,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorCodeMessage | ErrorDetail | ErrorResponse | ErrorStatusFailed | GetImageResponse
+        AuthenticationErrorResponse | ErrorDetail | GenerationNotFoundDetail | GenerationNotFoundErrorResponse | GetImageResponse | RateLimitErrorResponse | ServerErrorResponse
     """
 
     return sync_detailed(
@@ -376,11 +201,13 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
 ) -> Response[
-    ErrorCodeMessage
+    AuthenticationErrorResponse
     | ErrorDetail
-    | ErrorResponse
-    | ErrorStatusFailed
+    | GenerationNotFoundDetail
+    | GenerationNotFoundErrorResponse
     | GetImageResponse
+    | RateLimitErrorResponse
+    | ServerErrorResponse
 ]:
     """Check Image Status
 
@@ -394,7 +221,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorCodeMessage | ErrorDetail | ErrorResponse | ErrorStatusFailed | GetImageResponse]
+        Response[AuthenticationErrorResponse | ErrorDetail | GenerationNotFoundDetail | GenerationNotFoundErrorResponse | GetImageResponse | RateLimitErrorResponse | ServerErrorResponse]
     """
 
     kwargs = _get_kwargs(
@@ -411,11 +238,13 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
 ) -> (
-    ErrorCodeMessage
+    AuthenticationErrorResponse
     | ErrorDetail
-    | ErrorResponse
-    | ErrorStatusFailed
+    | GenerationNotFoundDetail
+    | GenerationNotFoundErrorResponse
     | GetImageResponse
+    | RateLimitErrorResponse
+    | ServerErrorResponse
     | None
 ):
     """Check Image Status
@@ -430,7 +259,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorCodeMessage | ErrorDetail | ErrorResponse | ErrorStatusFailed | GetImageResponse
+        AuthenticationErrorResponse | ErrorDetail | GenerationNotFoundDetail | GenerationNotFoundErrorResponse | GetImageResponse | RateLimitErrorResponse | ServerErrorResponse
     """
 
     return (

@@ -5,11 +5,12 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.error_code_message import ErrorCodeMessage
+from ...models.authentication_error_response import AuthenticationErrorResponse
 from ...models.error_detail import ErrorDetail
-from ...models.error_response import ErrorResponse
-from ...models.error_status_failed import ErrorStatusFailed
 from ...models.list_images_response import ListImagesResponse
+from ...models.rate_limit_error_response import RateLimitErrorResponse
+from ...models.server_error_response import ServerErrorResponse
+from ...models.validation_error_response import ValidationErrorResponse
 from ...types import UNSET, Response, Unset
 
 
@@ -39,11 +40,12 @@ def _get_kwargs(
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> (
-    ErrorCodeMessage
+    AuthenticationErrorResponse
     | ErrorDetail
-    | ErrorResponse
-    | ErrorStatusFailed
     | ListImagesResponse
+    | RateLimitErrorResponse
+    | ServerErrorResponse
+    | ValidationErrorResponse
     | None
 ):
     if response.status_code == 200:
@@ -52,236 +54,32 @@ def _parse_response(
         return response_200
 
     if response.status_code == 400:
-
-        def _parse_response_400(
-            data: object,
-        ) -> ErrorCodeMessage | ErrorDetail | ErrorResponse | ErrorStatusFailed:
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_error_body_type_0 = ErrorResponse.from_dict(data)
-
-                return componentsschemas_error_body_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_error_body_type_1 = ErrorCodeMessage.from_dict(data)
-
-                return componentsschemas_error_body_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_error_body_type_2 = ErrorDetail.from_dict(data)
-
-                return componentsschemas_error_body_type_2
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, dict):
-                raise TypeError()
-            componentsschemas_error_body_type_3 = ErrorStatusFailed.from_dict(data)
-
-            return componentsschemas_error_body_type_3
-
-        response_400 = _parse_response_400(response.json())
+        response_400 = ValidationErrorResponse.from_dict(response.json())
 
         return response_400
 
     if response.status_code == 401:
-
-        def _parse_response_401(
-            data: object,
-        ) -> ErrorCodeMessage | ErrorDetail | ErrorResponse | ErrorStatusFailed:
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_error_body_type_0 = ErrorResponse.from_dict(data)
-
-                return componentsschemas_error_body_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_error_body_type_1 = ErrorCodeMessage.from_dict(data)
-
-                return componentsschemas_error_body_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_error_body_type_2 = ErrorDetail.from_dict(data)
-
-                return componentsschemas_error_body_type_2
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, dict):
-                raise TypeError()
-            componentsschemas_error_body_type_3 = ErrorStatusFailed.from_dict(data)
-
-            return componentsschemas_error_body_type_3
-
-        response_401 = _parse_response_401(response.json())
+        response_401 = AuthenticationErrorResponse.from_dict(response.json())
 
         return response_401
 
     if response.status_code == 422:
-
-        def _parse_response_422(
-            data: object,
-        ) -> ErrorCodeMessage | ErrorDetail | ErrorResponse | ErrorStatusFailed:
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_error_body_type_0 = ErrorResponse.from_dict(data)
-
-                return componentsschemas_error_body_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_error_body_type_1 = ErrorCodeMessage.from_dict(data)
-
-                return componentsschemas_error_body_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_error_body_type_2 = ErrorDetail.from_dict(data)
-
-                return componentsschemas_error_body_type_2
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, dict):
-                raise TypeError()
-            componentsschemas_error_body_type_3 = ErrorStatusFailed.from_dict(data)
-
-            return componentsschemas_error_body_type_3
-
-        response_422 = _parse_response_422(response.json())
+        response_422 = ValidationErrorResponse.from_dict(response.json())
 
         return response_422
 
     if response.status_code == 429:
-
-        def _parse_response_429(
-            data: object,
-        ) -> ErrorCodeMessage | ErrorDetail | ErrorResponse | ErrorStatusFailed:
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_error_body_type_0 = ErrorResponse.from_dict(data)
-
-                return componentsschemas_error_body_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_error_body_type_1 = ErrorCodeMessage.from_dict(data)
-
-                return componentsschemas_error_body_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_error_body_type_2 = ErrorDetail.from_dict(data)
-
-                return componentsschemas_error_body_type_2
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, dict):
-                raise TypeError()
-            componentsschemas_error_body_type_3 = ErrorStatusFailed.from_dict(data)
-
-            return componentsschemas_error_body_type_3
-
-        response_429 = _parse_response_429(response.json())
+        response_429 = RateLimitErrorResponse.from_dict(response.json())
 
         return response_429
 
     if response.status_code == 500:
-
-        def _parse_response_500(
-            data: object,
-        ) -> ErrorCodeMessage | ErrorDetail | ErrorResponse | ErrorStatusFailed:
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_error_body_type_0 = ErrorResponse.from_dict(data)
-
-                return componentsschemas_error_body_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_error_body_type_1 = ErrorCodeMessage.from_dict(data)
-
-                return componentsschemas_error_body_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_error_body_type_2 = ErrorDetail.from_dict(data)
-
-                return componentsschemas_error_body_type_2
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, dict):
-                raise TypeError()
-            componentsschemas_error_body_type_3 = ErrorStatusFailed.from_dict(data)
-
-            return componentsschemas_error_body_type_3
-
-        response_500 = _parse_response_500(response.json())
+        response_500 = ServerErrorResponse.from_dict(response.json())
 
         return response_500
 
     if response.status_code == 503:
-
-        def _parse_response_503(
-            data: object,
-        ) -> ErrorCodeMessage | ErrorDetail | ErrorResponse | ErrorStatusFailed:
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_error_body_type_0 = ErrorResponse.from_dict(data)
-
-                return componentsschemas_error_body_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_error_body_type_1 = ErrorCodeMessage.from_dict(data)
-
-                return componentsschemas_error_body_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_error_body_type_2 = ErrorDetail.from_dict(data)
-
-                return componentsschemas_error_body_type_2
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, dict):
-                raise TypeError()
-            componentsschemas_error_body_type_3 = ErrorStatusFailed.from_dict(data)
-
-            return componentsschemas_error_body_type_3
-
-        response_503 = _parse_response_503(response.json())
+        response_503 = ErrorDetail.from_dict(response.json())
 
         return response_503
 
@@ -294,11 +92,12 @@ def _parse_response(
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[
-    ErrorCodeMessage
+    AuthenticationErrorResponse
     | ErrorDetail
-    | ErrorResponse
-    | ErrorStatusFailed
     | ListImagesResponse
+    | RateLimitErrorResponse
+    | ServerErrorResponse
+    | ValidationErrorResponse
 ]:
     return Response(
         status_code=HTTPStatus(response.status_code),
@@ -314,11 +113,12 @@ def sync_detailed(
     limit: int | Unset = 20,
     offset: int | Unset = 0,
 ) -> Response[
-    ErrorCodeMessage
+    AuthenticationErrorResponse
     | ErrorDetail
-    | ErrorResponse
-    | ErrorStatusFailed
     | ListImagesResponse
+    | RateLimitErrorResponse
+    | ServerErrorResponse
+    | ValidationErrorResponse
 ]:
     """List All Images
 
@@ -336,7 +136,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorCodeMessage | ErrorDetail | ErrorResponse | ErrorStatusFailed | ListImagesResponse]
+        Response[AuthenticationErrorResponse | ErrorDetail | ListImagesResponse | RateLimitErrorResponse | ServerErrorResponse | ValidationErrorResponse]
     """
 
     kwargs = _get_kwargs(
@@ -357,11 +157,12 @@ def sync(
     limit: int | Unset = 20,
     offset: int | Unset = 0,
 ) -> (
-    ErrorCodeMessage
+    AuthenticationErrorResponse
     | ErrorDetail
-    | ErrorResponse
-    | ErrorStatusFailed
     | ListImagesResponse
+    | RateLimitErrorResponse
+    | ServerErrorResponse
+    | ValidationErrorResponse
     | None
 ):
     """List All Images
@@ -380,7 +181,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorCodeMessage | ErrorDetail | ErrorResponse | ErrorStatusFailed | ListImagesResponse
+        AuthenticationErrorResponse | ErrorDetail | ListImagesResponse | RateLimitErrorResponse | ServerErrorResponse | ValidationErrorResponse
     """
 
     return sync_detailed(
@@ -396,11 +197,12 @@ async def asyncio_detailed(
     limit: int | Unset = 20,
     offset: int | Unset = 0,
 ) -> Response[
-    ErrorCodeMessage
+    AuthenticationErrorResponse
     | ErrorDetail
-    | ErrorResponse
-    | ErrorStatusFailed
     | ListImagesResponse
+    | RateLimitErrorResponse
+    | ServerErrorResponse
+    | ValidationErrorResponse
 ]:
     """List All Images
 
@@ -418,7 +220,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorCodeMessage | ErrorDetail | ErrorResponse | ErrorStatusFailed | ListImagesResponse]
+        Response[AuthenticationErrorResponse | ErrorDetail | ListImagesResponse | RateLimitErrorResponse | ServerErrorResponse | ValidationErrorResponse]
     """
 
     kwargs = _get_kwargs(
@@ -437,11 +239,12 @@ async def asyncio(
     limit: int | Unset = 20,
     offset: int | Unset = 0,
 ) -> (
-    ErrorCodeMessage
+    AuthenticationErrorResponse
     | ErrorDetail
-    | ErrorResponse
-    | ErrorStatusFailed
     | ListImagesResponse
+    | RateLimitErrorResponse
+    | ServerErrorResponse
+    | ValidationErrorResponse
     | None
 ):
     """List All Images
@@ -460,7 +263,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorCodeMessage | ErrorDetail | ErrorResponse | ErrorStatusFailed | ListImagesResponse
+        AuthenticationErrorResponse | ErrorDetail | ListImagesResponse | RateLimitErrorResponse | ServerErrorResponse | ValidationErrorResponse
     """
 
     return (

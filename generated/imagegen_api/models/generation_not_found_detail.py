@@ -6,35 +6,28 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..models.error_code import ErrorCode
-from ..models.error_status_failed_status import ErrorStatusFailedStatus
-
-T = TypeVar("T", bound="ErrorStatusFailed")
+T = TypeVar("T", bound="GenerationNotFoundDetail")
 
 
 @_attrs_define
-class ErrorStatusFailed:
-    """Error body shape 4: `{"status": "failed", "message": CODE}` (image input failures)."""
+class GenerationNotFoundDetail:
+    """Body shape 3 of the 404 of getImage: the docs' text is "Generation not found", and a
+    client tells it by that text (a 404 with no code and no such text is no answer of the
+    API's routes).
 
-    status: ErrorStatusFailedStatus
-    message: ErrorCode
-    """ Every error code the docs name: the 22 of the troubleshooting list, plus INVALID_IMAGE
-    and IMAGE_INACCESSIBLE of the error categories. Handle errors by these codes, not by
-    their human-readable messages.
-     """
+    """
+
+    detail: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        status = self.status.value
-
-        message = self.message.value
+        detail = self.detail
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "status": status,
-                "message": message,
+                "detail": detail,
             }
         )
 
@@ -43,17 +36,14 @@ class ErrorStatusFailed:
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
-        status = ErrorStatusFailedStatus(d.pop("status"))
+        detail = d.pop("detail")
 
-        message = ErrorCode(d.pop("message"))
-
-        error_status_failed = cls(
-            status=status,
-            message=message,
+        generation_not_found_detail = cls(
+            detail=detail,
         )
 
-        error_status_failed.additional_properties = d
-        return error_status_failed
+        generation_not_found_detail.additional_properties = d
+        return generation_not_found_detail
 
     @property
     def additional_keys(self) -> list[str]:

@@ -6,21 +6,20 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..models.error_code import ErrorCode
+from ..models.validation_error_code import ValidationErrorCode
 
-T = TypeVar("T", bound="ErrorResponse")
+T = TypeVar("T", bound="ValidationErrorResponse")
 
 
 @_attrs_define
-class ErrorResponse:
-    """Error body shape 1: `{"success": false, "error": CODE, "message": text}`."""
+class ValidationErrorResponse:
+    """Body shape 1 of a VALIDATION_ERROR (a 422, or a 400 of listImages)."""
 
     success: bool
-    """ Always false. """
-    error: ErrorCode
-    """ Every error code the docs name: the 22 of the troubleshooting list, plus INVALID_IMAGE
-    and IMAGE_INACCESSIBLE of the error categories. Handle errors by these codes, not by
-    their human-readable messages.
+    """ Always false in an error body. """
+    error: ValidationErrorCode
+    """ The code of a 422, and of a 400 of listImages: the docs give VALIDATION_ERROR as a 400,
+    and name the 422 "Validation Error".
      """
     message: str
     """ For people; handle the error by `error`. """
@@ -50,18 +49,18 @@ class ErrorResponse:
         d = dict(src_dict)
         success = d.pop("success")
 
-        error = ErrorCode(d.pop("error"))
+        error = ValidationErrorCode(d.pop("error"))
 
         message = d.pop("message")
 
-        error_response = cls(
+        validation_error_response = cls(
             success=success,
             error=error,
             message=message,
         )
 
-        error_response.additional_properties = d
-        return error_response
+        validation_error_response.additional_properties = d
+        return validation_error_response
 
     @property
     def additional_keys(self) -> list[str]:

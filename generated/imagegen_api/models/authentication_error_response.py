@@ -6,34 +6,36 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..models.error_code import ErrorCode
+from ..models.authentication_code import AuthenticationCode
 
-T = TypeVar("T", bound="ErrorCodeMessage")
+T = TypeVar("T", bound="AuthenticationErrorResponse")
 
 
 @_attrs_define
-class ErrorCodeMessage:
-    """Error body shape 2: `{"success": false, "message": CODE}`: the code is the message."""
+class AuthenticationErrorResponse:
+    """Body shape 1, `{"success": false, "error": CODE, "message": text}`, of a 401."""
 
     success: bool
-    """ Always false. """
-    message: ErrorCode
-    """ Every error code the docs name: the 22 of the troubleshooting list, plus INVALID_IMAGE
-    and IMAGE_INACCESSIBLE of the error categories. Handle errors by these codes, not by
-    their human-readable messages.
-     """
+    """ Always false in an error body. """
+    error: AuthenticationCode
+    """ The codes the docs give a 401. """
+    message: str
+    """ For people; handle the error by `error`. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         success = self.success
 
-        message = self.message.value
+        error = self.error.value
+
+        message = self.message
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
                 "success": success,
+                "error": error,
                 "message": message,
             }
         )
@@ -45,15 +47,18 @@ class ErrorCodeMessage:
         d = dict(src_dict)
         success = d.pop("success")
 
-        message = ErrorCode(d.pop("message"))
+        error = AuthenticationCode(d.pop("error"))
 
-        error_code_message = cls(
+        message = d.pop("message")
+
+        authentication_error_response = cls(
             success=success,
+            error=error,
             message=message,
         )
 
-        error_code_message.additional_properties = d
-        return error_code_message
+        authentication_error_response.additional_properties = d
+        return authentication_error_response
 
     @property
     def additional_keys(self) -> list[str]:

@@ -1,8 +1,8 @@
 from enum import StrEnum
 
 
-class ErrorStatusFailedStatus(StrEnum):
-    FAILED = "failed"
+class AccountNotFoundCode(StrEnum):
+    ACCOUNT_NOT_FOUND = "ACCOUNT_NOT_FOUND"
 
     def __str__(self) -> str:
         return str(self.value)

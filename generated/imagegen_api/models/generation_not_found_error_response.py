@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Self, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..models.generation_not_found_code import GenerationNotFoundCode
+
+T = TypeVar("T", bound="GenerationNotFoundErrorResponse")
+
+
+@_attrs_define
+class GenerationNotFoundErrorResponse:
+    """Body shape 1 of the 404 of getImage."""
+
+    success: bool
+    """ Always false in an error body. """
+    error: GenerationNotFoundCode
+    """ The 404 codes of getImage. """
+    message: str
+    """ For people; handle the error by `error`. """
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        success = self.success
+
+        error = self.error.value
+
+        message = self.message
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "success": success,
+                "error": error,
+                "message": message,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        d = dict(src_dict)
+        success = d.pop("success")
+
+        error = GenerationNotFoundCode(d.pop("error"))
+
+        message = d.pop("message")
+
+        generation_not_found_error_response = cls(
+            success=success,
+            error=error,
+            message=message,
+        )
+
+        generation_not_found_error_response.additional_properties = d
+        return generation_not_found_error_response
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

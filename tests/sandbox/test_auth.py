@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import pytest
+from imagegen._spec import operations as spec_operations
 from imagegen.sandbox import DEFAULT_API_KEY
 
 from ._support import Api
 
+GENERATION_ID = "7c9e6679-7425-40de-944b-e07fc1f90ae7"
+
+# Every operation of the spec, its path parameters filled in: each one asks for a key.
 OPERATIONS = [
-    ("GET", "/v1/status"),
-    ("GET", "/v1/account"),
-    ("GET", "/v1/images"),
-    ("GET", "/v1/images/7c9e6679-7425-40de-944b-e07fc1f90ae7"),
-    ("POST", "/v1/images"),
+    (facts["method"], "/v1" + facts["path"].replace("{generationId}", GENERATION_ID))
+    for facts in spec_operations.OPERATIONS.values()
 ]
 
 

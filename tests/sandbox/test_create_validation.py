@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from imagegen import VirtualClock
-from imagegen.sandbox import DEFAULT_API_KEY, SandboxTransport, create_app
+from imagegen.sandbox import DEFAULT_API_KEY, SandboxTransport, _spec_schema, create_app
 
 from ._support import Api, b64, check_against_spec, image_bytes
 
@@ -196,6 +196,7 @@ async def test_a_full_valid_request_is_created_as_asked(api: Api) -> None:
     assert data["creditCost"] == 4
     assert data["status"] == "starting"
     assert data["failureReason"] is None
+    assert "unknown_field" not in data
 
 
 async def test_defaults(api: Api) -> None:
@@ -208,6 +209,70 @@ async def test_defaults(api: Api) -> None:
     assert data["name"] == "a fox"
     assert data["imageInput"] == []
     assert data["modelProvider"] == "imagegen"
+
+
+# -- a field the spec adds, checked by the spec's schema alone ------------------------------
+
+
+@pytest.fixture
+def spec_with_seed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The spec, as if it had added `seed` (a non-negative integer) to CreateImageRequest."""
+    schema = _spec_schema.CREATE_REQUEST_SCHEMA
+    seed = {"type": "integer", "minimum": 0}
+    with_seed = {**schema, "properties": {**schema["properties"], "seed": seed}}
+    monkeypatch.setattr(_spec_schema, "CREATE_REQUEST_SCHEMA", with_seed)
+
+
+@pytest.mark.usefixtures("spec_with_seed")
+@pytest.mark.parametrize("seed", [0, 3, 3.0, 2**40])
+async def test_a_valid_new_field_is_accepted_and_echoed_nowhere(api: Api, seed: object) -> None:
+    response = await api.create(seed=seed)
+    assert response.status_code == 201, response.text
+    assert "seed" not in response.json()["data"]
+    data = await api.get(response.json()["data"]["generationId"])
+    assert "seed" not in data
+
+
+@pytest.mark.usefixtures("spec_with_seed")
+@pytest.mark.parametrize("seed", ["3", 2.5, True, None, [3], {"value": 3}])
+async def test_a_new_field_of_the_wrong_type_is_422(api: Api, seed: object) -> None:
+    response = await api.create(seed=seed)
+    assert response.status_code == 422
+    assert response.json() == VALIDATION_ERROR
+    await assert_nothing_happened(api)
+
+
+@pytest.mark.usefixtures("spec_with_seed")
+async def test_a_new_field_out_of_its_bounds_is_400(api: Api) -> None:
+    response = await api.create(seed=-1)
+    assert response.status_code == 400
+    assert response.json() == VALIDATION_ERROR
+    await assert_nothing_happened(api)
+
+
+async def test_a_new_nullable_field_of_the_wrong_type_is_422(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A wrong type is 422 also where the schema offers alternatives (`anyOf`), each refused."""
+    schema = _spec_schema.CREATE_REQUEST_SCHEMA
+    seed = {"anyOf": [{"type": "integer", "minimum": 0}, {"type": "null"}]}
+    with_seed = {**schema, "properties": {**schema["properties"], "seed": seed}}
+    monkeypatch.setattr(_spec_schema, "CREATE_REQUEST_SCHEMA", with_seed)
+    assert (await api.create(seed="3")).status_code == 422
+    assert (await api.create(seed=-1)).status_code == 400
+    assert (await api.create(seed=None)).status_code == 201
+
+
+@pytest.mark.usefixtures("spec_with_seed")
+async def test_the_documented_answers_come_before_the_schemas(api: Api) -> None:
+    """A body wrong in a documented way and in the new field gets the documented answer."""
+    response = await api.call("POST", "/v1/images", json={"seed": "x"})
+    assert response.json() == PROMPT_REQUIRED
+    response = await api.create(resolution="8k", seed="x")
+    assert response.json() == {"detail": "Invalid resolution. Must be 1k, 2k, or 4k"}
+    response = await api.create(images_url=[URL], images_base64=[b64(image_bytes())], seed="x")
+    assert response.json() == {"detail": "Cannot mix images_url and images_base64 in one request"}
+    await assert_nothing_happened(api)
 
 
 def test_the_spec_examples_are_accepted() -> None:
@@ -253,6 +318,8 @@ _fields = st.sampled_from(
         "webhook_url",
         "name",
         "is_public",
+        "seed",
+        "unknown",
     ]
 )
 _valueish = _json | st.sampled_from(["1k", "4k", "16:9", "a fox", URL, "https://127.0.0.1:1/x"])

@@ -6,10 +6,16 @@ from __future__ import annotations
 import typing
 from pathlib import Path
 
+import httpx
+import pytest
 import yaml
-from imagegen import _operations, _parsing
+from imagegen import VirtualClock, _operations, _parsing
 from imagegen._spec import operations as generated
-from imagegen.sandbox import _faults, _middleware
+from imagegen.sandbox import SandboxTransport, _app, _faults, _middleware, _spec_schema, create_app
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from tests.spec import spec_model
 
 SPEC = Path(__file__).resolve().parents[2] / "spec" / "openapi.yaml"
 
@@ -47,7 +53,73 @@ def test_the_parser_has_a_result_for_each_operation() -> None:
 
 
 def test_the_sandbox_routes_each_operation() -> None:
-    assert set(_faults.OPERATIONS) - {"getFile"} == set(SPEC_OPERATIONS)
+    assert (*SPEC_OPERATIONS, "getFile") == _faults.OPERATIONS
     for name, (method, path) in SPEC_OPERATIONS.items():
         concrete = path.replace("{generationId}", "7c9e6679-7425-40de-944b-e07fc1f90ae7")
         assert _middleware.operation_of(method, "/v1" + concrete) == name
+
+
+def test_the_sandbox_has_a_handler_for_each_operation() -> None:
+    assert set(_app.HANDLERS) == set(SPEC_OPERATIONS)
+
+
+# An operation the spec might add: the sandbox must route it from the spec's table alone.
+DELETE_IMAGE = {
+    "method": "DELETE",
+    "path": "/images/{generationId}",
+    "path_params": ["generationId"],
+    "query_params": [],
+    "body": None,
+    "success": [204],
+}
+GENERATION_ID = "7c9e6679-7425-40de-944b-e07fc1f90ae7"
+
+
+def test_a_spec_operation_without_a_handler_fails_at_app_creation(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setitem(generated.OPERATIONS, "deleteImage", DELETE_IMAGE)  # type: ignore[index]
+    with pytest.raises(LookupError) as failure:
+        create_app(clock=VirtualClock())
+    message = str(failure.value)
+    assert "'deleteImage'" in message
+    assert "DELETE /images/{generationId}" in message
+    assert "HANDLERS in wrapper/imagegen/sandbox/_app.py" in message
+
+
+def test_a_handler_of_no_spec_operation_fails_at_app_creation(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delitem(generated.OPERATIONS, "getAccount")  # type: ignore[attr-defined]
+    with pytest.raises(LookupError, match=r"'getAccount'.* not an operation of the spec"):
+        create_app(clock=VirtualClock())
+
+
+def test_a_spec_operation_is_served_and_counted_from_the_tables_alone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    async def delete_image(request: Request) -> Response:
+        return JSONResponse({"deleted": request.path_params["generationId"]})
+
+    monkeypatch.setitem(generated.OPERATIONS, "deleteImage", DELETE_IMAGE)  # type: ignore[index]
+    monkeypatch.setitem(_app.HANDLERS, "deleteImage", delete_image)  # type: ignore[index]
+    app = create_app(clock=VirtualClock())
+    control = app.state.sandbox
+    with httpx.Client(transport=SandboxTransport(app), base_url="http://127.0.0.1") as http:
+        response = http.delete(f"/v1/images/{GENERATION_ID}")
+        assert response.status_code == 200
+        assert response.json() == {"deleted": GENERATION_ID}
+        # The same path's other operation is still served, and a 405 allows exactly both.
+        assert http.get(f"/v1/images/{GENERATION_ID}").status_code == 401
+        not_allowed = http.put(f"/v1/images/{GENERATION_ID}")
+        assert not_allowed.status_code == 405
+        assert set(not_allowed.headers["allow"].split(", ")) == {"GET", "HEAD", "DELETE"}
+    assert control.request_counts()["deleteImage"] == {"200": 1}
+    assert _middleware.operation_of("DELETE", f"/v1/images/{GENERATION_ID}") == "deleteImage"
+    control.close()
+
+
+def test_the_sandbox_validates_creates_against_the_specs_schema() -> None:
+    """The sandbox's copy of CreateImageRequest (every `$ref` inlined) is the spec's."""
+    schema = spec_model.load_spec()["components"]["schemas"]["CreateImageRequest"]
+    assert spec_model.inline_refs(schema) == _spec_schema.CREATE_REQUEST_SCHEMA

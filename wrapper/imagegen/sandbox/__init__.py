@@ -9,12 +9,14 @@ app = create_app(clock=clock, seed=0)    # a starlette app: /v1/..., /files/...,
 control = app.state.sandbox              # reset, faults, accounts, clock, state inspection
 ```
 
-Needs the `sandbox` extra (starlette, uvicorn, pillow). `import imagegen` never imports this.
-See docs/sandbox.md.
+Needs the `sandbox` extra (starlette, uvicorn, pillow, jsonschema). `import imagegen` never
+imports this. See docs/sandbox.md.
 """
 
 try:
-    import starlette  # noqa: F401 - checked first, for a clear message
+    # Checked first, for a clear message.
+    import jsonschema  # type: ignore[import-untyped]  # noqa: F401
+    import starlette  # noqa: F401
 except ImportError as exc:  # pragma: no cover - depends on what is installed
     raise ImportError(
         'imagegen.sandbox needs the "sandbox" extra: pip install "imagegen-sdk[sandbox]"'

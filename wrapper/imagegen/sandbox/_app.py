@@ -8,7 +8,7 @@ import contextlib
 import functools
 import math
 import re
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from typing import Final
 
 from starlette.applications import Starlette
@@ -26,10 +26,11 @@ from ._control_http import control_routes
 from ._lifecycle import iso, render_generation
 from ._middleware import SandboxMiddleware
 from ._references import check_references
+from ._routes import ApiOperation, OperationIndex, api_operations
 from ._triggers import TriggerError, Triggers, parse_triggers
 from ._validate import parse_create_body
 
-__all__ = ["create_app"]
+__all__ = ["HANDLERS", "create_app"]
 
 _UUID: Final = re.compile(
     r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
@@ -98,7 +99,6 @@ def _authenticate(request: Request, *, account_operation: bool = False) -> Calle
     return caller
 
 
-@_answering
 async def get_status(request: Request) -> Response:
     caller = _authenticate(request)
     data = {
@@ -110,7 +110,6 @@ async def get_status(request: Request) -> Response:
     return _json(200, {"success": True, "message": "API connection successful", "data": data})
 
 
-@_answering
 async def get_account(request: Request) -> Response:
     caller = _authenticate(request, account_operation=True)
     account, key = caller.account, caller.key
@@ -164,10 +163,9 @@ async def list_images(request: Request) -> Response:
     return _json(200, {"success": True, "data": data})
 
 
-@_answering
 async def get_image(request: Request) -> Response:
     caller = _authenticate(request)
-    generation_id = request.path_params["generation_id"]
+    generation_id = request.path_params["generationId"]
     if not _UUID.match(generation_id):
         raise ErrorAnswer.of("INVALID_GENERATION_ID")
     control = _control(request)
@@ -226,11 +224,63 @@ async def create_image(request: Request) -> Response:
     return _json(201, {"success": True, "data": data})
 
 
-@_answering
-async def images(request: Request) -> Response:
-    if request.method == "POST":
-        return await create_image(request)
-    return await list_images(request)
+# The one table of the sandbox's API: the handler of each operation of the spec, by its
+# operationId. Its method and path come from the spec (`_routes`); `create_app` refuses to
+# start when an operation of the spec has no handler here, or a handler no operation.
+HANDLERS: Final[Mapping[str, Handler]] = {
+    "getStatus": get_status,
+    "getAccount": get_account,
+    "listImages": list_images,
+    "createImage": create_image,
+    "getImage": get_image,
+}
+_HANDLERS_AT: Final = "HANDLERS in wrapper/imagegen/sandbox/_app.py"
+
+
+def _checked_operations(handlers: Mapping[str, Handler]) -> tuple[ApiOperation, ...]:
+    """The spec's operations, each with a handler; LookupError naming any that is not."""
+    operations = api_operations()
+    for operation in operations:
+        if operation.operation_id not in handlers:
+            raise LookupError(
+                f"the spec's operation {operation.operation_id!r} ({operation.method} "
+                f"{operation.spec_path}) has no sandbox handler: add one to {_HANDLERS_AT} "
+                "(operationId -> async handler)"
+            )
+    spec_ids = {operation.operation_id for operation in operations}
+    for operation_id in handlers:
+        if operation_id not in spec_ids:
+            raise LookupError(
+                f"the sandbox handler {operation_id!r} is not an operation of the spec: "
+                f"remove it from {_HANDLERS_AT}, or add the operation to spec/openapi.yaml"
+            )
+    return operations
+
+
+def _dispatching(by_method: Mapping[str, Handler]) -> Handler:
+    """One endpoint for the operations of one path, so its 405 allows exactly their methods."""
+
+    async def endpoint(request: Request) -> Response:
+        # Starlette answers HEAD wherever GET is allowed: as the GET.
+        method = "GET" if request.method == "HEAD" else request.method
+        return await by_method[method](request)
+
+    return endpoint
+
+
+def api_routes(
+    operations: tuple[ApiOperation, ...], handlers: Mapping[str, Handler]
+) -> list[Route]:
+    """A route for each path of the spec (under `/v1`), answering each of its operations with
+    its handler, a refusal (ErrorAnswer) raised in one answered as documented."""
+    by_path: dict[str, dict[str, Handler]] = {}
+    for operation in operations:
+        handler = _answering(handlers[operation.operation_id])
+        by_path.setdefault(operation.served_path, {})[operation.method] = handler
+    return [
+        Route(path, _dispatching(by_method), methods=list(by_method))
+        for path, by_method in by_path.items()
+    ]
 
 
 async def get_file(request: Request) -> Response:
@@ -261,6 +311,7 @@ def create_app(
     are converted from `clock`'s seconds to real ones by the clock's `speed` (a ScaledClock).
     Its control object is `app.state.sandbox` (a `SandboxControl`).
     """
+    operations = _checked_operations(HANDLERS)
     if clock is None:
         from ._server import ScaledClock
 
@@ -279,17 +330,15 @@ def create_app(
                 await ticker
 
     routes = [
-        Route("/v1/status", get_status, methods=["GET"]),
-        Route("/v1/account", get_account, methods=["GET"]),
-        # One route for both methods, so a 405 on /v1/images allows exactly GET and POST.
-        Route("/v1/images", images, methods=["GET", "POST"]),
-        Route("/v1/images/{generation_id}", get_image, methods=["GET"]),
+        *api_routes(operations, HANDLERS),
         Route("/files/{generation_id}/{name}", get_file, methods=["GET"]),
         *control_routes(),
     ]
     app = Starlette(
         routes=routes,
-        middleware=[Middleware(SandboxMiddleware, control=control)],
+        middleware=[
+            Middleware(SandboxMiddleware, control=control, operations=OperationIndex(operations))
+        ],
         exception_handlers={HTTPException: _http_error},
         lifespan=lifespan,
     )

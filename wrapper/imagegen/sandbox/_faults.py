@@ -26,7 +26,9 @@ import itertools
 from dataclasses import dataclass, field
 from typing import Any, Final, Literal, get_args
 
+from .._spec.operations import OPERATIONS as SPEC_OPERATIONS
 from ._bodies import CODES, DETAIL_SERVICE_UNAVAILABLE, BodyShape, error_body
+from ._routes import FILE_OPERATION
 
 __all__ = [
     "FAULT_KINDS",
@@ -49,7 +51,8 @@ FaultKind = Literal[
     "status_value",
 ]
 FAULT_KINDS: Final[tuple[str, ...]] = get_args(FaultKind)
-OPERATIONS: Final = ("getStatus", "getAccount", "listImages", "getImage", "createImage", "getFile")
+# Every operation of the spec, and the sandbox's own output files.
+OPERATIONS: Final[tuple[str, ...]] = (*SPEC_OPERATIONS, FILE_OPERATION)
 _SHAPES: Final = ("error", "message", "detail", "status")
 _ids = itertools.count(1)
 

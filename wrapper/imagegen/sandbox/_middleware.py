@@ -10,14 +10,14 @@ Date (real time) is switched off (`_server`), so there is exactly one.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Awaitable, Callable, MutableMapping
-from typing import Any, Final, TypeAlias
+from typing import Any, TypeAlias
 
 from ._bodies import error_body, json_bytes
 from ._control import SandboxControl
 from ._faults import ConnectionDropped, FaultRule
 from ._lifecycle import http_date
+from ._routes import OperationIndex
 
 __all__ = ["SandboxMiddleware", "operation_of"]
 
@@ -27,26 +27,10 @@ Receive: TypeAlias = Callable[[], Awaitable[Message]]
 Send: TypeAlias = Callable[[Message], Awaitable[None]]
 ASGIApp: TypeAlias = Callable[[Scope, Receive, Send], Awaitable[None]]
 
-_GET_IMAGE: Final = re.compile(r"^/v1/images/[^/]+$")
-_GET_FILE: Final = re.compile(r"^/files/")
-
 
 def operation_of(method: str, path: str) -> str | None:
     """The spec's operationId of a request (`getFile` for output files); None otherwise."""
-    if method == "GET":
-        if path == "/v1/status":
-            return "getStatus"
-        if path == "/v1/account":
-            return "getAccount"
-        if path == "/v1/images":
-            return "listImages"
-        if _GET_IMAGE.match(path):
-            return "getImage"
-        if _GET_FILE.match(path):
-            return "getFile"
-    elif method == "POST" and path == "/v1/images":
-        return "createImage"
-    return None
+    return OperationIndex.from_spec().of(method, path)
 
 
 class _Captured:
@@ -69,9 +53,13 @@ class _Captured:
 
 
 class SandboxMiddleware:
-    def __init__(self, app: ASGIApp, control: SandboxControl) -> None:
+    def __init__(
+        self, app: ASGIApp, control: SandboxControl, operations: OperationIndex | None = None
+    ) -> None:
         self.app = app
         self.control = control
+        # The app's own operations (what `create_app` routes); the spec's when not given.
+        self.operations = operations if operations is not None else OperationIndex.from_spec()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -83,7 +71,7 @@ class SandboxMiddleware:
         root = scope.get("root_path", "")
         if root and path.startswith(root):
             path = path[len(root) :]
-        operation = operation_of(scope["method"], path)
+        operation = self.operations.of(scope["method"], path)
         request_id = control.next_request_id().encode()
         status_sent: int | None = None
 

@@ -60,6 +60,22 @@ def _resolve(spec: Mapping[str, Any], node: Mapping[str, Any]) -> Mapping[str, A
     return node
 
 
+def _inlined(spec: Mapping[str, Any], node: Any, seen: tuple[str, ...] = ()) -> Any:
+    """`node` with every `$ref` replaced by what it names (keys beside a `$ref` merged in)."""
+    if isinstance(node, Mapping):
+        if "$ref" in node:
+            ref = node["$ref"]
+            if ref in seen:
+                raise SpecError(f"recursive schema through {ref}")
+            target = _inlined(spec, _resolve(spec, {"$ref": ref}), (*seen, ref))
+            siblings = {k: _inlined(spec, v, seen) for k, v in node.items() if k != "$ref"}
+            return {**target, **siblings} if siblings else target
+        return {key: _inlined(spec, value, seen) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_inlined(spec, item, seen) for item in node]
+    return node
+
+
 def _ref_name(node: Mapping[str, Any]) -> str | None:
     ref = node.get("$ref")
     return ref.rsplit("/", 1)[-1] if isinstance(ref, str) else None
@@ -139,7 +155,7 @@ def create_module(spec: Mapping[str, Any]) -> str:
         "if TYPE_CHECKING:",
         f"    from imagegen_api.models import {', '.join(enums)}" if enums else "    pass",
         "",
-        '__all__ = ["CREATE_OPTIONS", "CreateOptions"]',
+        '__all__ = ["CREATE_OPTIONS", "CREATE_REQUEST_SCHEMA", "CreateOptions"]',
         "",
         "",
         "class CreateOptions(TypedDict, total=False):",
@@ -157,6 +173,11 @@ def create_module(spec: Mapping[str, Any]) -> str:
         "",
         "# Each field's facts from the schema: its JSON type, enum values and limits.",
         f"CREATE_OPTIONS: Mapping[str, Mapping[str, Any]] = {_literal(fields)}",
+        "",
+        "# The whole CreateImageRequest schema, every `$ref` inlined: what the sandbox validates",
+        "# a create against (the installed package cannot read the repository's spec).",
+        "CREATE_REQUEST_SCHEMA: Mapping[str, Any] = "
+        + _literal(_inlined(spec, spec["components"]["schemas"]["CreateImageRequest"])),
         "",
     ]
     return "\n".join(lines)

@@ -11,7 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from imagegen import VirtualClock
-from imagegen.sandbox import DEFAULT_API_KEY, SandboxTransport, _spec_schema, create_app
+from imagegen._spec import create as _spec_schema
+from imagegen.sandbox import DEFAULT_API_KEY, SandboxTransport, create_app
 
 from ._support import Api, b64, check_against_spec, image_bytes
 

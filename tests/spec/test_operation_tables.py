@@ -10,8 +10,9 @@ import httpx
 import pytest
 import yaml
 from imagegen import VirtualClock, _operations, _parsing
+from imagegen._spec import create as _spec_schema
 from imagegen._spec import operations as generated
-from imagegen.sandbox import SandboxTransport, _app, _faults, _middleware, _spec_schema, create_app
+from imagegen.sandbox import SandboxTransport, _app, _faults, _middleware, create_app
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypedDict
 if TYPE_CHECKING:
     from imagegen_api.models import AspectRatio, Resolution
 
-__all__ = ["CREATE_OPTIONS", "CreateOptions"]
+__all__ = ["CREATE_OPTIONS", "CREATE_REQUEST_SCHEMA", "CreateOptions"]
 
 
 class CreateOptions(TypedDict, total=False):
@@ -53,4 +53,84 @@ CREATE_OPTIONS: Mapping[str, Mapping[str, Any]] = {
     "webhook_url": {"type": "string", "format": "uri"},
     "name": {"type": "string"},
     "is_public": {"type": "boolean"},
+}
+
+# The whole CreateImageRequest schema, every `$ref` inlined: what the sandbox validates
+# a create against (the installed package cannot read the repository's spec).
+CREATE_REQUEST_SCHEMA: Mapping[str, Any] = {
+    "type": "object",
+    "not": {
+        "description": "Never both image fields with images in them.",
+        "required": ["images_url", "images_base64"],
+        "properties": {"images_url": {"minItems": 1}, "images_base64": {"minItems": 1}},
+    },
+    "description": 'One of three forms: text only; with `images_url` (HTTPS URLs); or with `images_base64`.\nNever both image fields (400, "Cannot mix ..."); at most 10 images (400); JPEG, PNG or\nWEBP only (INVALID_IMAGE); at most 10 MB each and 20 MB in all\n(IMAGE_SIZE_LIMIT_EXCEEDED).\n',
+    "required": ["prompt"],
+    "properties": {
+        "prompt": {
+            "type": "string",
+            "minLength": 1,
+            "pattern": "\\S",
+            "description": "What to generate; required and not blank (at least one non-space character).",
+        },
+        "images_url": {
+            "type": "array",
+            "description": "Reference images by HTTPS URL.",
+            "maxItems": 10,
+            "items": {"type": "string", "format": "uri", "pattern": "^https://"},
+        },
+        "images_base64": {
+            "type": "array",
+            "description": "Reference images as base64: each item the standard base64 (RFC 4648, padded) of a\nJPEG, PNG or WEBP file. The docs name only base64; a data URL is not base64 and is\nnot described here. A schema cannot say that the bytes are an image: a request\nwhose bytes are not one is answered 400 INVALID_IMAGE.\n",
+            "maxItems": 10,
+            "items": {
+                "type": "string",
+                "contentEncoding": "base64",
+                "minLength": 4,
+                "pattern": "^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$",
+            },
+        },
+        "resolution": {
+            "type": "string",
+            "description": "1k, 2k or 4k, the long side of the output being 1024, 2048 or 4096 pixels.",
+            "enum": ["1k", "2k", "4k"],
+            "x-enum-varnames": ["RES_1K", "RES_2K", "RES_4K"],
+        },
+        "aspect_ratio": {
+            "type": "string",
+            "description": "Width to height. The docs show `aspectRatio` as a string but do not list the values;\nthis spec allows these ten common ones.\n",
+            "enum": ["1:1", "2:3", "3:2", "3:4", "4:3", "4:5", "5:4", "9:16", "16:9", "21:9"],
+            "x-enum-varnames": [
+                "SQUARE",
+                "R2_3",
+                "R3_2",
+                "R3_4",
+                "R4_3",
+                "R4_5",
+                "R5_4",
+                "R9_16",
+                "R16_9",
+                "R21_9",
+            ],
+        },
+        "num_outputs": {
+            "type": "integer",
+            "minimum": 1,
+            "maximum": 4,
+            "default": 1,
+            "description": "How many images to make; each costs the resolution's credits.",
+        },
+        "model": {
+            "type": "string",
+            "minLength": 1,
+            "description": "A model name; the service's default when absent.",
+        },
+        "webhook_url": {
+            "type": "string",
+            "format": "uri",
+            "description": "Where to POST the WebhookEvent when the generation finishes.",
+        },
+        "name": {"type": "string", "description": "A label for the generation."},
+        "is_public": {"type": "boolean", "default": False},
+    },
 }

@@ -1,8 +1,9 @@
 """Validation of a createImage body, as the spec and docs say, before anything is charged.
 
 The answers the docs spell out are checked first, by hand; then the body is validated against
-the spec's own CreateImageRequest schema (`_spec_schema`), so a field the spec adds is checked
-with no edit here. The answers (decided in the spec where the docs are silent):
+the spec's own CreateImageRequest schema (`CREATE_REQUEST_SCHEMA`, generated into
+`imagegen._spec.create`), so a field the spec adds is checked with no edit here. The answers
+(decided in the spec where the docs are silent):
 
 - a body that is not JSON: 400 INVALID_JSON;
 - no prompt, or a blank one: 422 `{"detail": "Validation error: prompt is required"}`;
@@ -30,7 +31,7 @@ from typing import Any, Final
 from jsonschema import Draft202012Validator, ValidationError  # type: ignore[import-untyped]
 
 from .._net import is_loopback_url
-from . import _spec_schema
+from .._spec import create as _spec_schema
 from ._bodies import (
     DETAIL_MIXED_INPUTS,
     DETAIL_PROMPT_REQUIRED,
@@ -197,12 +198,17 @@ def _schema_validator() -> Draft202012Validator:
 
 
 def _as_the_sandbox_checks(schema: Mapping[str, Any]) -> dict[str, Any]:
-    """The schema without the one rule the sandbox widens on purpose: `images_url` items
+    """The schema without the two rules the sandbox widens on purpose: `images_url` items
     match `^https://` in the spec; the sandbox also takes loopback http URLs (a test's image
-    server), checked by `_is_reference_url`. Formats are not asserted (as JSON Schema 2020-12
-    says by default): the URIs are checked by `_is_uri`."""
+    server), checked by `_is_reference_url`. `images_base64` items are plain base64 in the
+    spec; the sandbox also takes `data:image/...;base64,` URLs, and answers anything that does
+    not decode to an image with the documented INVALID_IMAGE (status shape), not a validation
+    error. Formats are not asserted (as JSON Schema 2020-12 says by default): the URIs are
+    checked by `_is_uri`."""
     widened = copy.deepcopy(dict(schema))
-    items = widened.get("properties", {}).get("images_url", {}).get("items", {})
-    if isinstance(items, dict):
-        items.pop("pattern", None)
+    properties = widened.get("properties", {})
+    for name in ("images_url", "images_base64"):
+        items = properties.get(name, {}).get("items", {})
+        if isinstance(items, dict):
+            items.pop("pattern", None)
     return widened

@@ -226,3 +226,21 @@ def test_a_new_response_field_is_an_attribute_of_the_results(evolved: Path) -> N
     """,
     )
     assert seen == [7, 7, 2, 7]
+
+
+def test_the_sandbox_validates_a_new_request_field_by_its_schema(evolved: Path) -> None:
+    answers = _run(
+        evolved,
+        """
+    import json, imagegen
+    from imagegen.testing import Sandbox
+    with Sandbox() as sandbox:
+        client = sandbox.client(max_retries=0, pacing=None)
+        made = client.images.create("a fox", seed=3, style="photo")
+        http = sandbox.http_client()
+        wrong = http.post("/images", json={"prompt": "a fox", "seed": "three"},
+                          headers={"Authorization": f"Bearer {sandbox.api_key}"})
+        print(json.dumps([made.credit_cost, wrong.status_code, wrong.json().get("error")]))
+    """,
+    )
+    assert answers == [1, 422, "VALIDATION_ERROR"]

@@ -1,6 +1,7 @@
 """The generated `imagegen_api.models` imports each model when its name is first read (the
 project's template spec/templates/models_init.py.jinja), so one model costs one module, and
-every name it lists is still there, the very class of its own module."""
+every name it lists is still there, the very class of its own module. Likewise the package's
+`__init__` (spec/templates/package_init.py.jinja) loads its client classes when first read."""
 
 from __future__ import annotations
 
@@ -78,3 +79,25 @@ def test_an_unknown_name_is_an_attribute_error() -> None:
         imagegen_api.models.NoSuchModel  # noqa: B018
     with pytest.raises(ImportError):
         exec("from imagegen_api.models import NoSuchModel", {})
+
+
+def test_a_model_does_not_load_the_generated_client() -> None:
+    probe = (
+        "import sys\nfrom imagegen_api.models import ErrorCode\n"
+        "print('imagegen_api.client' in sys.modules)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], check=True, capture_output=True, text=True
+    )
+    assert result.stdout.strip() == "False"
+
+
+def test_the_package_still_serves_its_client_classes() -> None:
+    import imagegen_api
+    import imagegen_api.client
+
+    assert imagegen_api.Client is imagegen_api.client.Client
+    assert imagegen_api.AuthenticatedClient is imagegen_api.client.AuthenticatedClient
+    assert {"Client", "AuthenticatedClient"} <= set(dir(imagegen_api))
+    with pytest.raises(AttributeError, match="NoSuchClient"):
+        imagegen_api.NoSuchClient  # noqa: B018

@@ -3,7 +3,8 @@
     python tools/generate.py generated           # rewrite generated/imagegen_api
     python tools/generate.py --check generated   # exit 1 and show the diff if it drifted
 
-The generator runs in a scratch folder so a failed run never leaves generated/ half-written.
+The generator runs with the project's templates (spec/templates/, each replacing the generator's
+own of the same name), in a scratch folder so a failed run never leaves generated/ half-written.
 """
 
 from __future__ import annotations
@@ -21,6 +22,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "spec" / "openapi.yaml"
 CONFIG = ROOT / "spec" / "generator-config.yaml"
+# The project's templates, each replacing the generator's own of the same name (the rest stay
+# the generator's): models_init.py.jinja makes `imagegen_api.models` import each model lazily.
+TEMPLATES = ROOT / "spec" / "templates"
 PACKAGE = "imagegen_api"
 IGNORED = {"__pycache__", ".ruff_cache"}
 PATH = os.environ.get("PATH", "")
@@ -38,6 +42,8 @@ def generate_into(folder: Path) -> Path:
             str(SPEC),
             "--config",
             str(CONFIG),
+            "--custom-template-path",
+            str(TEMPLATES),
             "--meta",
             "none",
             "--output-path",

@@ -23,9 +23,7 @@ import httpx
 from ._clock import Clock
 from ._core import (
     DEFAULT,
-    MAX_DOWNLOAD_BYTES,
     MAX_REDIRECTS,
-    WAIT_TIMEOUT,
     Action,
     AuthHeader,
     ClientCore,
@@ -48,6 +46,7 @@ from ._core import (
     status_operation,
     timeout_for,
 )
+from ._defaults import DEFAULT_MAX_DOWNLOAD_BYTES, DEFAULT_WAIT_TIMEOUT
 from ._errors import ImagegenError, InvalidRequestError
 from ._pacing import Pacing
 from ._retry import RetryPolicy
@@ -140,7 +139,7 @@ class Images:
         self,
         generation_id: str | UUID | CreatedGeneration | Generation,
         *,
-        timeout: float | None = WAIT_TIMEOUT,
+        timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         on_update: OnUpdate | None = None,
         schedule: _polling.PollSchedule | None = None,
     ) -> Generation:
@@ -168,7 +167,7 @@ class Images:
         generation: Generation | str | UUID,
         directory: str | os.PathLike[str],
         *,
-        max_bytes: int = MAX_DOWNLOAD_BYTES,
+        max_bytes: int = DEFAULT_MAX_DOWNLOAD_BYTES,
         strict: bool = True,
     ) -> _download.DownloadedFiles:
         """Save the generation's outputs into `directory` (streamed; no API key is sent to the
@@ -258,7 +257,7 @@ class Client:
         webhook_url: str | None = None,
         name: str | None = None,
         is_public: bool | None = None,
-        timeout: float | None = WAIT_TIMEOUT,
+        timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         on_update: OnUpdate | None = None,
         download_to: str | os.PathLike[str] | None = None,
     ) -> GenerationResult:
@@ -288,7 +287,7 @@ class Client:
         self,
         items: Iterable[GenerateItem],
         *,
-        timeout: float | None = WAIT_TIMEOUT,
+        timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         download_to: str | os.PathLike[str] | None = None,
     ) -> list[GenerationResult | ImagegenError]:
         """Generate each item (a prompt, or a dict of `generate()` arguments) at the pace the
@@ -481,7 +480,7 @@ class AsyncImages:
         self,
         generation_id: str | UUID | CreatedGeneration | Generation,
         *,
-        timeout: float | None = WAIT_TIMEOUT,  # noqa: ASYNC109 - on the Clock
+        timeout: float | None = DEFAULT_WAIT_TIMEOUT,  # noqa: ASYNC109 - on the Clock
         on_update: OnUpdate | None = None,
         schedule: _polling.PollSchedule | None = None,
     ) -> Generation:
@@ -505,7 +504,7 @@ class AsyncImages:
         generation: Generation | str | UUID,
         directory: str | os.PathLike[str],
         *,
-        max_bytes: int = MAX_DOWNLOAD_BYTES,
+        max_bytes: int = DEFAULT_MAX_DOWNLOAD_BYTES,
         strict: bool = True,
     ) -> _download.DownloadedFiles:
         """Save the generation's outputs into `directory` (streamed; no API key is sent to the
@@ -586,7 +585,7 @@ class AsyncClient:
         webhook_url: str | None = None,
         name: str | None = None,
         is_public: bool | None = None,
-        timeout: float | None = WAIT_TIMEOUT,  # noqa: ASYNC109 - on the Clock
+        timeout: float | None = DEFAULT_WAIT_TIMEOUT,  # noqa: ASYNC109 - on the Clock
         on_update: OnUpdate | None = None,
         download_to: str | os.PathLike[str] | None = None,
     ) -> GenerationResult:
@@ -612,7 +611,7 @@ class AsyncClient:
         self,
         items: Iterable[GenerateItem],
         *,
-        timeout: float | None = WAIT_TIMEOUT,  # noqa: ASYNC109 - on the Clock
+        timeout: float | None = DEFAULT_WAIT_TIMEOUT,  # noqa: ASYNC109 - on the Clock
         download_to: str | os.PathLike[str] | None = None,
     ) -> list[GenerationResult | ImagegenError]:
         """Generate a batch at the pace the API allows; see `Client.generate_many`."""

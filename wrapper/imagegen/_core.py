@@ -38,6 +38,7 @@ from uuid import UUID
 
 import attrs
 import httpx
+from imagegen_api.models import GenerationStatus
 
 from ._clock import Clock, SystemClock
 from ._errors import (
@@ -60,8 +61,6 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DEFAULT",
-    "MAX_DOWNLOAD_BYTES",
-    "WAIT_TIMEOUT",
     "AuthHeader",
     "ClientCore",
     "GenerateItem",
@@ -89,12 +88,6 @@ GenerateItem: TypeAlias = str | Mapping[str, Any]
 OnUpdate: TypeAlias = Callable[["Generation"], object]
 
 DEFAULT_TIMEOUT = 60.0
-# The defaults of `wait(timeout=)` and `download(max_bytes=)` in the clients' signatures. They
-# are `_polling.DEFAULT_WAIT_TIMEOUT` and `_download.DEFAULT_MAX_DOWNLOAD_BYTES`, repeated here
-# so that defining the clients does not import those modules (and through them every generated
-# model); tests/wrapper/test_lazy_imports.py holds each pair equal.
-WAIT_TIMEOUT = 300.0
-MAX_DOWNLOAD_BYTES = 128 * 1024 * 1024
 MAX_REDIRECTS = 5
 _REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 # The keys of a generated `_get_kwargs` result that `build` places itself.
@@ -173,11 +166,7 @@ def _http_date(value: str | None) -> float | None:
         return None
 
 
-@functools.cache
-def _in_progress() -> frozenset[str]:
-    from imagegen_api.models import GenerationStatus
-
-    return frozenset({GenerationStatus.STARTING, GenerationStatus.PROCESSING})
+_IN_PROGRESS = frozenset({GenerationStatus.STARTING, GenerationStatus.PROCESSING})
 
 
 @attrs.frozen
@@ -436,7 +425,7 @@ class ClientCore:
                 continue
             if generation.prompt is None:
                 continue
-            if index == 0 and generation.status in _in_progress():
+            if index == 0 and generation.status in _IN_PROGRESS:
                 return generation
             if generation.created_at is None:
                 return generation  # nothing to test it by, and everything else matches

@@ -3,12 +3,8 @@
 The generated models mark absent fields with `UNSET` and hold lists; these types use None and
 tuples, so a result is hashable, immutable and prints plainly. `_parsing` builds them.
 
-`GenerationStatus` is the generated enum. It is loaded on first use, not at import: importing
-any generated model runs `imagegen_api.models`' `__init__`, which builds every model (tens of
-milliseconds), and `import imagegen` should not pay for that before a request needs it. So the
-name is served by a PEP 562 module `__getattr__`, and the fields' annotations name it through
-`_models`, which imports the generated package when an annotation is resolved
-(`typing.get_type_hints`).
+`GenerationStatus` is the generated enum (importing it loads its own module only: the generated
+`imagegen_api.models` imports each model lazily).
 
 A generation's `status` is the `GenerationStatus` member when the client knows the value, and
 the raw `str` the server sent when it does not (the docs also speak of cancelled generations):
@@ -21,26 +17,10 @@ with `UnexpectedResponseError` (see `_polling`) rather than wait on what may nev
 from __future__ import annotations
 
 import datetime
-import functools
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import attrs
-
-if TYPE_CHECKING:
-    from imagegen_api import models as _models
-    from imagegen_api.models import GenerationStatus
-else:
-
-    class _GeneratedModels:
-        """`imagegen_api.models`, imported when an attribute is first read."""
-
-        def __getattr__(self, name: str) -> object:
-            from imagegen_api import models
-
-            return getattr(models, name)
-
-    _models = _GeneratedModels()
+from imagegen_api.models import GenerationStatus
 
 __all__ = [
     "Account",
@@ -55,26 +35,7 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> object:
-    if name == "GenerationStatus":
-        from imagegen_api.models import GenerationStatus
-
-        return GenerationStatus
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-@functools.cache
-def _terminal() -> frozenset[str]:
-    from imagegen_api.models import GenerationStatus
-
-    return frozenset({GenerationStatus.SUCCEEDED, GenerationStatus.FAILED})
-
-
-@functools.cache
-def _status(name: str) -> str:
-    from imagegen_api.models import GenerationStatus
-
-    return GenerationStatus[name]
+_TERMINAL = frozenset({GenerationStatus.SUCCEEDED, GenerationStatus.FAILED})
 
 
 @attrs.frozen(kw_only=True)
@@ -85,7 +46,7 @@ class Generation:
     """
 
     id: str
-    status: _models.GenerationStatus | str
+    status: GenerationStatus | str
     prompt: str | None = None
     name: str | None = None
     aspect_ratio: str | None = None
@@ -110,15 +71,15 @@ class Generation:
 
         False for a status this client does not know: nothing says it is final.
         """
-        return self.status in _terminal()
+        return self.status in _TERMINAL
 
     @property
     def succeeded(self) -> bool:
-        return self.status == _status("SUCCEEDED")
+        return self.status == GenerationStatus.SUCCEEDED
 
     @property
     def failed(self) -> bool:
-        return self.status == _status("FAILED")
+        return self.status == GenerationStatus.FAILED
 
 
 @attrs.frozen(kw_only=True)
@@ -129,7 +90,7 @@ class CreatedGeneration:
     """
 
     id: str
-    status: _models.GenerationStatus | str
+    status: GenerationStatus | str
     credit_cost: int
 
 

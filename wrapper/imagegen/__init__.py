@@ -113,7 +113,7 @@ __all__ = [
 
 def __getattr__(name: str) -> object:
     if name in _LAZY:
-        import importlib
+        import importlib  # here: not loaded at startup, and needed only for these names
 
         module, attribute = _LAZY[name]
         value = getattr(importlib.import_module(module), attribute)

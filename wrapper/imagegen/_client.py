@@ -5,6 +5,10 @@ from the spec), sent through the caller's httpx client or one made here, and ans
 `_parsing.parse_response`. Every decision (retries, reconciling a lost create, pacing, redirects,
 the key) is made once, in `_core`'s plans; the two clients only run those plans, one with
 blocking I/O and one with awaits, and orchestrate create + wait + download.
+
+`_validation`, `_polling` and `_download` are imported inside the methods that use them: each
+costs milliseconds to import (with the generated models and the parser they load), which
+`import imagegen` and building a client do not pay; see `_core`'s docstring for the figures.
 """
 
 from __future__ import annotations

@@ -5,6 +5,10 @@ from the spec), sent through the caller's httpx client or one made here, and ans
 `_parsing.parse_response`. Every decision (retries, reconciling a lost create, pacing, redirects,
 the key) is made once, in `_core`'s plans; the two clients only run those plans, one with
 blocking I/O and one with awaits, and orchestrate create + wait + download.
+
+`_validation`, `_polling` and `_download` are imported inside the methods that use them: each
+costs milliseconds to import (with the generated models and the parser they load), which
+`import imagegen` and building a client do not pay; see `_core`'s docstring for the figures.
 """
 
 from __future__ import annotations
@@ -23,9 +27,7 @@ import httpx
 from ._clock import Clock
 from ._core import (
     DEFAULT,
-    MAX_DOWNLOAD_BYTES,
     MAX_REDIRECTS,
-    WAIT_TIMEOUT,
     Action,
     AuthHeader,
     ClientCore,
@@ -48,6 +50,7 @@ from ._core import (
     status_operation,
     timeout_for,
 )
+from ._defaults import DEFAULT_MAX_DOWNLOAD_BYTES, DEFAULT_WAIT_TIMEOUT
 from ._errors import ImagegenError, InvalidRequestError
 from ._pacing import Pacing
 from ._retry import RetryPolicy
@@ -125,7 +128,7 @@ class Images:
         self,
         generation_id: str | UUID | CreatedGeneration | Generation,
         *,
-        timeout: float | None = WAIT_TIMEOUT,
+        timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         on_update: OnUpdate | None = None,
         schedule: _polling.PollSchedule | None = None,
     ) -> Generation:
@@ -153,7 +156,7 @@ class Images:
         generation: Generation | str | UUID,
         directory: str | os.PathLike[str],
         *,
-        max_bytes: int = MAX_DOWNLOAD_BYTES,
+        max_bytes: int = DEFAULT_MAX_DOWNLOAD_BYTES,
         strict: bool = True,
     ) -> _download.DownloadedFiles:
         """Save the generation's outputs into `directory` (streamed; no API key is sent to the
@@ -236,7 +239,7 @@ class Client:
         prompt: str,
         *,
         images: Sequence[_validation.ImageInput] | None = None,
-        timeout: float | None = WAIT_TIMEOUT,
+        timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         on_update: OnUpdate | None = None,
         download_to: str | os.PathLike[str] | None = None,
         **options: Unpack[CreateOptions],
@@ -257,7 +260,7 @@ class Client:
         self,
         items: Iterable[GenerateItem],
         *,
-        timeout: float | None = WAIT_TIMEOUT,
+        timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         download_to: str | os.PathLike[str] | None = None,
     ) -> list[GenerationResult | ImagegenError]:
         """Generate each item (a prompt, or a dict of `generate()` arguments) at the pace the
@@ -439,7 +442,7 @@ class AsyncImages:
         self,
         generation_id: str | UUID | CreatedGeneration | Generation,
         *,
-        timeout: float | None = WAIT_TIMEOUT,  # noqa: ASYNC109 - on the Clock
+        timeout: float | None = DEFAULT_WAIT_TIMEOUT,  # noqa: ASYNC109 - on the Clock
         on_update: OnUpdate | None = None,
         schedule: _polling.PollSchedule | None = None,
     ) -> Generation:
@@ -463,7 +466,7 @@ class AsyncImages:
         generation: Generation | str | UUID,
         directory: str | os.PathLike[str],
         *,
-        max_bytes: int = MAX_DOWNLOAD_BYTES,
+        max_bytes: int = DEFAULT_MAX_DOWNLOAD_BYTES,
         strict: bool = True,
     ) -> _download.DownloadedFiles:
         """Save the generation's outputs into `directory` (streamed; no API key is sent to the
@@ -537,7 +540,7 @@ class AsyncClient:
         prompt: str,
         *,
         images: Sequence[_validation.ImageInput] | None = None,
-        timeout: float | None = WAIT_TIMEOUT,  # noqa: ASYNC109 - on the Clock
+        timeout: float | None = DEFAULT_WAIT_TIMEOUT,  # noqa: ASYNC109 - on the Clock
         on_update: OnUpdate | None = None,
         download_to: str | os.PathLike[str] | None = None,
         **options: Unpack[CreateOptions],
@@ -554,7 +557,7 @@ class AsyncClient:
         self,
         items: Iterable[GenerateItem],
         *,
-        timeout: float | None = WAIT_TIMEOUT,  # noqa: ASYNC109 - on the Clock
+        timeout: float | None = DEFAULT_WAIT_TIMEOUT,  # noqa: ASYNC109 - on the Clock
         download_to: str | os.PathLike[str] | None = None,
     ) -> list[GenerationResult | ImagegenError]:
         """Generate a batch at the pace the API allows; see `Client.generate_many`."""

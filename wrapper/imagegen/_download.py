@@ -46,6 +46,7 @@ from typing import IO
 import httpx
 
 from ._clock import Clock, SystemClock
+from ._defaults import DEFAULT_MAX_DOWNLOAD_BYTES
 from ._errors import ImagegenError, InvalidRequestError
 from ._images import SNIFF_BYTES, format_size, image_type_from_content_type, sniff_image_type
 from ._net import is_loopback_host
@@ -65,9 +66,6 @@ __all__ = [
 
 logger = logging.getLogger("imagegen")
 
-# A 4096 x 4096 RGBA PNG is at most ~64 MB uncompressed; twice that leaves room, and stops a
-# host that streams forever.
-DEFAULT_MAX_DOWNLOAD_BYTES = 128 * 1024 * 1024
 CHUNK_BYTES = 64 * 1024
 MAX_REDIRECTS = 5
 

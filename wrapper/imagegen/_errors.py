@@ -6,27 +6,24 @@ the body names or implies one, and the raw string where the server sends a code 
 documented. The API answers errors in four body shapes; `error_from_response` reads all four from
 the raw body (never through the generated models, which raise on a code they do not know).
 
-`ErrorCode` is the generated enum, loaded when first needed (an error answer, or the name read
-through PEP 562 `__getattr__`): importing it runs `imagegen_api.models`' `__init__`, which builds
-every generated model, a cost `import imagegen` should not carry.
+`ErrorCode` is the generated enum (importing it loads its own module only: the generated
+`imagegen_api.models` imports each model lazily).
 """
 
 from __future__ import annotations
 
 import email.utils
-import functools
 import time
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 import httpx
+from imagegen_api.models import ErrorCode
 
 from . import _json
 from ._secrets import scrub_error
 
 if TYPE_CHECKING:
-    from imagegen_api.models import ErrorCode
-
     from ._types import Generation, GenerationStatus
 
 __all__ = [
@@ -284,19 +281,8 @@ class WaitTimeoutError(ImagegenError, TimeoutError):
 # -- mapping an answer to an exception --------------------------------------------------------
 
 
-def __getattr__(name: str) -> object:
-    if name == "ErrorCode":
-        from imagegen_api.models import ErrorCode
-
-        return ErrorCode
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-@functools.cache
 def _documented_statuses() -> Mapping[str, frozenset[int]]:
     """The HTTP statuses the docs give each code (a code the docs never give a status: none)."""
-    from imagegen_api.models import ErrorCode
-
     statuses: dict[str, frozenset[int]] = {}
     for status, codes in (
         (400, ("INVALID_JSON", "NSFW_CONTENT_DETECTED", "IMAGE_SIZE_LIMIT_EXCEEDED")),
@@ -316,6 +302,9 @@ def _documented_statuses() -> Mapping[str, frozenset[int]]:
     return statuses
 
 
+_STATUSES_BY_CODE = _documented_statuses()
+
+
 def code_fits_status(code: str, status: int) -> bool:
     """Whether the docs give `code` with this HTTP status.
 
@@ -327,14 +316,11 @@ def code_fits_status(code: str, status: int) -> bool:
     """
     if 200 <= status <= 299:
         return True
-    return status in _documented_statuses().get(code, frozenset())
+    return status in _STATUSES_BY_CODE.get(code, frozenset())
 
 
-@functools.cache
 def _classes_by_code() -> Mapping[str, type[APIError]]:
     """The exception class of each documented code that decides one (the rest go by status)."""
-    from imagegen_api.models import ErrorCode
-
     classes: dict[str, type[APIError]] = {
         ErrorCode.CONCURRENT_GENERATION_ERROR: ConcurrentGenerationError,
         ErrorCode.RATE_LIMIT_ERROR: RateLimitError,
@@ -365,27 +351,23 @@ def _classes_by_code() -> Mapping[str, type[APIError]]:
     return classes
 
 
-@functools.cache
-def _detail_codes() -> tuple[tuple[str, ErrorCode], ...]:
-    """The documented `detail` texts (body shape 3) carry no code; these fragments map them to
-    one."""
-    from imagegen_api.models import ErrorCode
+_CLASSES_BY_CODE = _classes_by_code()
 
-    return (
-        ("generation not found", ErrorCode.GENERATION_NOT_FOUND),
-        ("validation error", ErrorCode.VALIDATION_ERROR),
-        ("invalid resolution", ErrorCode.VALIDATION_ERROR),
-        ("maximum 10 images", ErrorCode.VALIDATION_ERROR),
-        ("cannot mix images_url and images_base64", ErrorCode.VALIDATION_ERROR),
-    )
+
+# The documented `detail` texts (body shape 3) carry no code; these fragments map them to one.
+_DETAIL_CODES: tuple[tuple[str, ErrorCode], ...] = (
+    ("generation not found", ErrorCode.GENERATION_NOT_FOUND),
+    ("validation error", ErrorCode.VALIDATION_ERROR),
+    ("invalid resolution", ErrorCode.VALIDATION_ERROR),
+    ("maximum 10 images", ErrorCode.VALIDATION_ERROR),
+    ("cannot mix images_url and images_base64", ErrorCode.VALIDATION_ERROR),
+)
 
 
 def _known_code(value: object) -> str | None:
     """The ErrorCode member for a documented code, the raw string for any other, or None."""
     if not isinstance(value, str) or not value:
         return None
-    from imagegen_api.models import ErrorCode
-
     try:
         return ErrorCode(value)
     except ValueError:
@@ -403,8 +385,6 @@ def _implied_code(status: int) -> str | None:
     Not for 404: every documented 404 names its code (or says "Generation not found"), so a 404
     without one did not come from the API's routes at all (see `_wrong_route_message`).
     """
-    from imagegen_api.models import ErrorCode
-
     if status == 400 or status == 422:
         return ErrorCode.VALIDATION_ERROR
     if status == 401:
@@ -420,7 +400,7 @@ def _implied_code(status: int) -> str | None:
 
 def _class_for(status: int, code: str) -> type[APIError]:
     if code_fits_status(code, status):
-        cls = _classes_by_code().get(code)
+        cls = _CLASSES_BY_CODE.get(code)
         if cls is not None:
             return cls
     return _class_for_status(status)
@@ -465,8 +445,6 @@ def _read_body(data: object) -> tuple[str | None, str | None]:
     """(code, message) from one of the four documented shapes; (None, None) if none matches."""
     if not isinstance(data, Mapping):
         return None, None
-    from imagegen_api.models import ErrorCode
-
     error = data.get("error")
     message = data.get("message")
     message = message if isinstance(message, str) else None
@@ -478,7 +456,7 @@ def _read_body(data: object) -> tuple[str | None, str | None]:
         text = _detail_text(data["detail"])
         if text is not None:
             lowered = text.lower()
-            for fragment, code in _detail_codes():
+            for fragment, code in _DETAIL_CODES:
                 if fragment in lowered:
                     return code, text
             if isinstance(data["detail"], list):

@@ -38,6 +38,7 @@ import attrs
 from imagegen_api.models import GenerationStatus, Resolution
 
 from ._clock import Clock
+from ._defaults import DEFAULT_WAIT_TIMEOUT
 from ._errors import (
     APIConnectionError,
     APIError,
@@ -56,9 +57,6 @@ __all__ = [
     "expected_duration",
     "wait_until_done",
 ]
-
-# The docs: "If exceeds 5 minutes: check status endpoint or wait for webhook".
-DEFAULT_WAIT_TIMEOUT = 300.0
 
 # The lower ends of the docs' "normal timeline": before them a result is unlikely, so polling
 # stays sparse until then and dense from then on.

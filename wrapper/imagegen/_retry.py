@@ -26,11 +26,11 @@ within the deadline of a wait the request serves.
 from __future__ import annotations
 
 import enum
-import functools
 import logging
 import random
 
 import attrs
+from imagegen_api.models import ErrorCode
 
 from ._clock import Clock
 from ._errors import (
@@ -78,40 +78,34 @@ class Outcome(enum.Enum):
         return self in (Outcome.RETRY, Outcome.LOOK_THEN_RETRY)
 
 
-@functools.cache
-def _code_rules() -> tuple[frozenset[str], frozenset[str]]:
-    """(codes never retried, codes with which the API says a create made nothing and may be
-    sent again). Built on first use: the generated `ErrorCode` is loaded only when an error
-    needs deciding, not by `import imagegen` (importing it builds every generated model)."""
-    from imagegen_api.models import ErrorCode
-
-    never = frozenset(
-        {
-            ErrorCode.INSUFFICIENT_CREDITS,
-            ErrorCode.NSFW_CONTENT_DETECTED,
-            ErrorCode.AUTHENTICATION_FAILED,
-            ErrorCode.MISSING_API_TOKEN,
-            ErrorCode.INVALID_API_TOKEN,
-            ErrorCode.VALIDATION_ERROR,
-            ErrorCode.INVALID_JSON,
-            ErrorCode.INVALID_IMAGE,
-            ErrorCode.IMAGE_INACCESSIBLE,
-            ErrorCode.IMAGE_DOWNLOAD_FAILED,
-            ErrorCode.IMAGE_SIZE_LIMIT_EXCEEDED,
-            ErrorCode.GENERATION_NOT_FOUND,
-            ErrorCode.INVALID_GENERATION_ID,
-            ErrorCode.ACCOUNT_NOT_FOUND,
-        }
-    )
-    creates = frozenset(
-        {
-            ErrorCode.RATE_LIMIT_ERROR,
-            ErrorCode.CONCURRENT_GENERATION_ERROR,
-            ErrorCode.GENERATION_START_FAILED,
-            ErrorCode.GENERATION_INIT_FAILED,
-        }
-    )
-    return never, creates
+# Codes never retried: the same request would get the same answer.
+_NEVER_RETRIED = frozenset(
+    {
+        ErrorCode.INSUFFICIENT_CREDITS,
+        ErrorCode.NSFW_CONTENT_DETECTED,
+        ErrorCode.AUTHENTICATION_FAILED,
+        ErrorCode.MISSING_API_TOKEN,
+        ErrorCode.INVALID_API_TOKEN,
+        ErrorCode.VALIDATION_ERROR,
+        ErrorCode.INVALID_JSON,
+        ErrorCode.INVALID_IMAGE,
+        ErrorCode.IMAGE_INACCESSIBLE,
+        ErrorCode.IMAGE_DOWNLOAD_FAILED,
+        ErrorCode.IMAGE_SIZE_LIMIT_EXCEEDED,
+        ErrorCode.GENERATION_NOT_FOUND,
+        ErrorCode.INVALID_GENERATION_ID,
+        ErrorCode.ACCOUNT_NOT_FOUND,
+    }
+)
+# Codes with which the API says a create made nothing, so it may be sent again.
+_CREATE_CODES = frozenset(
+    {
+        ErrorCode.RATE_LIMIT_ERROR,
+        ErrorCode.CONCURRENT_GENERATION_ERROR,
+        ErrorCode.GENERATION_START_FAILED,
+        ErrorCode.GENERATION_INIT_FAILED,
+    }
+)
 
 
 def decide(error: ImagegenError, *, creates: bool) -> Outcome:
@@ -126,12 +120,11 @@ def decide(error: ImagegenError, *, creates: bool) -> Outcome:
     if 200 <= status <= 299:
         # A 2xx we could not read (or one that reports a failure): for a create, made.
         return Outcome.LOOK if creates else Outcome.NEVER
-    never_retried, create_codes = _code_rules()
     code = error.code if code_fits_status(error.code, status) else None
-    if code in never_retried:
+    if code in _NEVER_RETRIED:
         return Outcome.NEVER
     if creates:
-        if code in create_codes or status in _CREATE_STATUSES:
+        if code in _CREATE_CODES or status in _CREATE_STATUSES:
             return Outcome.RETRY
         if status in _GATEWAY_STATUSES:
             return Outcome.LOOK_THEN_RETRY

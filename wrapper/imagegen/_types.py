@@ -6,10 +6,8 @@ is hand-written in `_behaviour`. They use None and tuples, so a result is hashab
 and prints plainly. `_parsing` builds them. `GenerationResult`, which no answer holds as such,
 is defined here.
 
-`GenerationStatus` is the generated enum. It is loaded on first use, not at import: importing
-any generated model runs `imagegen_api.models`' `__init__`, which builds every model (tens of
-milliseconds), and `import imagegen` should not pay for that before a request needs it. So the
-name is served by a PEP 562 module `__getattr__`.
+`GenerationStatus` is the generated enum (importing it loads its own module only: the generated
+`imagegen_api.models` imports each model lazily).
 
 A generation's `status` is the `GenerationStatus` member when the client knows the value, and
 the raw `str` the server sent when it does not (the docs also speak of cancelled generations):
@@ -22,9 +20,9 @@ with `UnexpectedResponseError` (see `_polling`) rather than wait on what may nev
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import attrs
+from imagegen_api.models import GenerationStatus
 
 from ._spec.results import (
     Account,
@@ -35,9 +33,6 @@ from ._spec.results import (
     Generation,
     GenerationPage,
 )
-
-if TYPE_CHECKING:
-    from imagegen_api.models import GenerationStatus
 
 __all__ = [
     "Account",
@@ -50,14 +45,6 @@ __all__ = [
     "GenerationResult",
     "GenerationStatus",
 ]
-
-
-def __getattr__(name: str) -> object:
-    if name == "GenerationStatus":
-        from imagegen_api.models import GenerationStatus
-
-        return GenerationStatus
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @attrs.frozen(kw_only=True)

@@ -10,6 +10,7 @@ import argparse
 from typing import Final
 
 from .. import __version__
+from .._defaults import DEFAULT_WAIT_TIMEOUT  # the library's, defined once
 from ._create_options import add_create_options
 from ._exit_codes import EXIT_CODE_TABLE
 
@@ -18,8 +19,6 @@ __all__ = ["DEFAULT_SANDBOX_SPEED", "DEFAULT_WAIT_TIMEOUT", "build_parser"]
 # The in-process sandbox runs this many times faster than real time: a generation the docs
 # time at one to two minutes is done in one or two seconds.
 DEFAULT_SANDBOX_SPEED: Final = 60.0
-# The docs: "If exceeds 5 minutes: check status endpoint". Past that, something is wrong.
-DEFAULT_WAIT_TIMEOUT: Final = 300.0
 
 _DESCRIPTION = """\
 Generate images with the imagegen API from the command line.

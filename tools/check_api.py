@@ -132,14 +132,20 @@ def _describe(path: str, obj: griffe.Object, public_names: Mapping[str, str]) ->
                 "ancestors": _ancestors(obj, public_names),
             },
         )
-        for name in sorted(obj.members):
+        # Its own members and those it inherits (a shared `__init__` is part of its API).
+        members = {**obj.inherited_members, **obj.members}
+        declared_in = {obj.path, *(c.path for c in _mro(obj))}
+        for name in sorted(members):
             if name.startswith("_") and name not in PUBLIC_DUNDERS:
                 continue
-            member = _target(obj.members[name])
-            if member is not None and member.parent is obj:  # declared here, not imported
-                yield from _describe(f"{path}.{name}", member, public_names)
+            member = _target(members[name])
+            parent = getattr(member, "parent", None)
+            if member is not None and getattr(parent, "path", None) in declared_in:
+                yield from _describe(f"{path}.{name}", member, public_names)  # not imported
     elif isinstance(obj, griffe.Function):
         yield path, _function_entry(obj)
+    elif isinstance(obj, griffe.Attribute) and (made := _method_of_plan(obj)) is not None:
+        yield path, made
     elif isinstance(obj, griffe.Attribute):
         if "property" in obj.labels:
             yield path, {"kind": "property", "annotation": _text(obj.annotation)}
@@ -152,6 +158,42 @@ def _describe(path: str, obj: griffe.Object, public_names: Mapping[str, str]) ->
             yield path, entry
     else:
         yield path, {"kind": obj.kind.value}
+
+
+def _mro(cls: griffe.Class) -> list[griffe.Class]:
+    try:
+        return cls.mro()
+    except ValueError:
+        return []
+
+
+# `_io.blocking(plan)` and `_io.awaitable(plan)` make a client's methods of its plan functions
+# (`_calls`): the method's signature is the plan's, returning what the plan returns.
+_METHOD_MAKERS = {"blocking": [], "awaitable": ["async"]}
+
+
+def _method_of_plan(attribute: griffe.Attribute) -> Entry | None:
+    """The method entry of a class attribute `name = blocking(Plans.name)`, else None."""
+    value = attribute.value
+    if not isinstance(value, griffe.ExprCall) or len(value.arguments) != 1:
+        return None
+    maker = str(value.function).rsplit(".", 1)[-1]
+    argument = value.arguments[0]
+    if maker not in _METHOD_MAKERS or not isinstance(argument, griffe.Expr):
+        return None
+    try:
+        plan = attribute.modules_collection[argument.canonical_path]
+    except KeyError:
+        return None
+    plan = _target(plan)
+    if not isinstance(plan, griffe.Function):
+        return None
+    entry = _function_entry(plan)
+    entry["labels"] = sorted({*entry["labels"], *_METHOD_MAKERS[maker]})
+    returns = entry["returns"]
+    if isinstance(returns, str) and returns.startswith("Plan[") and returns.endswith("]"):
+        entry["returns"] = returns[len("Plan[") : -1]
+    return entry
 
 
 def _function_entry(function: griffe.Function) -> Entry:

@@ -259,7 +259,7 @@ def test_the_wrong_kind_of_http_client_is_refused() -> None:
 
 def test_timeouts_ours_by_default_the_callers_when_it_brings_a_client() -> None:
     own = Client(API_KEY, base_url=BASE_URL)
-    assert own._timeout == httpx.Timeout(60.0)
+    assert own._core.timeout == httpx.Timeout(60.0)
     own.close()
     client, script = make_client(STATUS_OK, STATUS_OK)
     client._http.timeout = httpx.Timeout(7.0)

@@ -38,19 +38,18 @@ class Recorder:
 
 @pytest.fixture
 def recorder(monkeypatch: pytest.MonkeyPatch) -> Recorder:
-    """Every http client the SDK makes for itself answers from the recorder, in memory."""
+    """Every http client the SDK makes for itself answers from the recorder, in memory: its
+    default transports hand each request to the recorder instead of the network."""
     recorder = Recorder()
 
-    class SyncHttp(httpx.Client):
-        def __init__(self, **kwargs: Any) -> None:
-            super().__init__(transport=httpx.MockTransport(recorder), **kwargs)
+    def handle(_transport: object, request: httpx.Request) -> httpx.Response:
+        return recorder(request)
 
-    class AsyncHttp(httpx.AsyncClient):
-        def __init__(self, **kwargs: Any) -> None:
-            super().__init__(transport=httpx.MockTransport(recorder), **kwargs)
+    async def ahandle(_transport: object, request: httpx.Request) -> httpx.Response:
+        return recorder(request)
 
-    monkeypatch.setattr(httpx, "Client", SyncHttp)
-    monkeypatch.setattr(httpx, "AsyncClient", AsyncHttp)
+    monkeypatch.setattr(httpx.HTTPTransport, "handle_request", handle)
+    monkeypatch.setattr(httpx.AsyncHTTPTransport, "handle_async_request", ahandle)
     return recorder
 
 

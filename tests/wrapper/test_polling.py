@@ -6,8 +6,11 @@ from __future__ import annotations
 import datetime
 import itertools
 import math
+from collections.abc import Callable
+from typing import Any
 
 import attrs
+import httpx
 import pytest
 from imagegen._clock import VirtualClock
 from imagegen._errors import (
@@ -18,12 +21,12 @@ from imagegen._errors import (
     UnexpectedResponseError,
     WaitTimeoutError,
 )
+from imagegen._io import AsyncIO, Plan, SyncIO
 from imagegen._polling import (
     DEFAULT_WAIT_TIMEOUT,
     PollSchedule,
-    await_until_done,
     expected_duration,
-    wait_until_done,
+    wait_plan,
 )
 from imagegen._types import Generation
 from imagegen_api.models import ErrorCode, GenerationStatus, Resolution
@@ -73,12 +76,36 @@ class FakeGeneration:
             created_at=self.created_at,
         )
 
-    async def afetch(self, generation_id: str, deadline: float | None = None) -> Generation:
-        return self.fetch(generation_id)
+
+
+Fetch = Callable[[str, float | None], Generation]
+
+
+def _looks(fetch: Fetch) -> Callable[[str, float | None], Plan[Generation]]:
+    """`fetch` as the plan of one look (one that asks its runner for nothing)."""
+
+    def look(generation_id: str, deadline: float | None) -> Plan[Generation]:
+        if False:
+            yield  # a generator: the plan of a look that needs no I/O of its own
+        return fetch(generation_id, deadline)
+
+    return look
+
+
+def wait_until_done(fetch: Fetch, *, clock: VirtualClock, **kwargs: Any) -> Generation:
+    """The wait's plan, run with blocking I/O: each of its sleeps on `clock`."""
+    with httpx.Client() as http:
+        return SyncIO(http, clock).run(wait_plan(_looks(fetch), clock=clock, **kwargs))
+
+
+async def await_until_done(fetch: Fetch, *, clock: VirtualClock, **kwargs: Any) -> Generation:
+    """The same plan, run with awaits."""
+    async with httpx.AsyncClient() as http:
+        return await AsyncIO(http, clock).run(wait_plan(_looks(fetch), clock=clock, **kwargs))
 
 
 def run(fake: FakeGeneration, **kwargs: object) -> Generation:
-    return wait_until_done(fake.fetch, generation_id=GEN_ID, clock=fake.clock, **kwargs)  # type: ignore[arg-type]
+    return wait_until_done(fake.fetch, generation_id=GEN_ID, clock=fake.clock, **kwargs)
 
 
 # -- expected durations and the schedule -------------------------------------------------------
@@ -406,7 +433,7 @@ async def test_async_wait_matches_the_sync_one() -> None:
     fake = FakeGeneration(clock, done_at=60.0)
     seen: list[str] = []
     result = await await_until_done(
-        fake.afetch, generation_id=GEN_ID, clock=clock, on_update=lambda g: seen.append(g.status)
+        fake.fetch, generation_id=GEN_ID, clock=clock, on_update=lambda g: seen.append(g.status)
     )
     assert result.status == "succeeded"
     assert seen == ["starting", "processing", "succeeded"]
@@ -419,13 +446,13 @@ async def test_async_failure_and_timeout() -> None:
         clock, done_at=4.0, outcome="failed", failure_reason="NSFW_CONTENT_DETECTED"
     )
     with pytest.raises(GenerationFailedError) as caught:
-        await await_until_done(failing.afetch, generation_id=GEN_ID, clock=clock)
+        await await_until_done(failing.fetch, generation_id=GEN_ID, clock=clock)
     assert caught.value.code == ErrorCode.NSFW_CONTENT_DETECTED
 
     clock = VirtualClock()
     slow = FakeGeneration(clock, done_at=1000.0)
     with pytest.raises(WaitTimeoutError) as timed_out:
-        await await_until_done(slow.afetch, generation_id=GEN_ID, clock=clock, timeout=30.0)
+        await await_until_done(slow.fetch, generation_id=GEN_ID, clock=clock, timeout=30.0)
     assert timed_out.value.last_status == "processing"
     assert clock.monotonic() == 30.0
 
@@ -434,5 +461,5 @@ async def test_async_unknown_status() -> None:
     clock = VirtualClock()
     fake = FakeGeneration(clock, done_at=0.0, outcome="cancelled")
     with pytest.raises(UnexpectedResponseError):
-        await await_until_done(fake.afetch, generation_id=GEN_ID, clock=clock)
+        await await_until_done(fake.fetch, generation_id=GEN_ID, clock=clock)
     assert fake.looks == [0.0]

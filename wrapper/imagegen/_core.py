@@ -28,14 +28,13 @@ request does. The generated enums cost well under a millisecond and are imported
 from __future__ import annotations
 
 import collections
-import contextlib
 import datetime
 import email.utils
 import functools
 import logging
 import os
 import threading
-from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, Literal, Required, TypeAlias, TypeVar
 from uuid import UUID
 
@@ -44,6 +43,7 @@ import httpx
 from imagegen_api.models import GenerationStatus
 
 from ._clock import Clock, SystemClock
+from ._defaults import DEFAULT_MAX_DOWNLOAD_BYTES, DEFAULT_WAIT_TIMEOUT
 from ._errors import (
     APIConnectionError,
     APIError,
@@ -52,19 +52,20 @@ from ._errors import (
     InvalidRequestError,
     unexpected_body,
 )
+from ._io import Close, HoldCreateLock, Plan, Read, Sleep, Transmit
 from ._net import is_loopback_host
 from ._operations import OPERATIONS, Kind
 from ._pacing import CreatePacer, Pacing
 from ._retry import Outcome, RetryPolicy, RetryState, decide, describe
 from ._secrets import Secret, install_filter, scrub_error
-from ._spec.create import CREATE_OPTIONS, CreateOptions
+from ._spec.create import CreateOptions
 from ._spec.operations import OPERATIONS as SPEC_OPERATIONS
 from ._types import CreatedGeneration, Generation, GenerationPage
 
 if TYPE_CHECKING:
     from imagegen_api.models import CreateImageRequest
 
-    from . import _polling
+    from . import _download, _polling
     from ._validation import ImageInput
 
 __all__ = [
@@ -74,14 +75,8 @@ __all__ = [
     "GenerateItem",
     "OnUpdate",
     "Operation",
-    "Plan",
-    "Send",
-    "Sleep",
-    "WaitOut",
     "account_operation",
     "check_base_url",
-    "check_download_to",
-    "created_generation",
     "status_operation",
 ]
 
@@ -176,32 +171,6 @@ _IN_PROGRESS = frozenset({GenerationStatus.STARTING, GenerationStatus.PROCESSING
 
 
 @attrs.frozen
-class Send:
-    """Plan step: send this API request; the outcome is the `httpx.Response`."""
-
-    operation: Operation
-
-
-@attrs.frozen
-class Sleep:
-    """Plan step: sleep on the client's clock."""
-
-    seconds: float
-
-
-@attrs.frozen
-class WaitOut:
-    """Plan step: wait (up to `timeout`) until an earlier generation of this client is done."""
-
-    generation_id: str
-    timeout: float
-
-
-Action: TypeAlias = "Send | Sleep | WaitOut"
-Plan: TypeAlias = Generator[Action, Any, T]
-
-
-@attrs.frozen
 class Operation:
     """One API call, as the generated module describes it."""
 
@@ -227,6 +196,9 @@ class ClientCore:
         retry: RetryPolicy | None,
         pacing: Pacing | None,
         clock: Clock | None,
+        http_client: httpx.Client | httpx.AsyncClient | None,
+        http_type: type[httpx.Client] | type[httpx.AsyncClient],
+        timeout: Any,
     ) -> None:
         key = api_key if api_key is not None else os.environ.get("IMAGEGEN_API_KEY")
         if not key:
@@ -273,6 +245,19 @@ class ClientCore:
         self._known: collections.deque[str] = collections.deque(maxlen=_KNOWN_IDS)
         self._known_set: set[str] = set()
         self._known_lock = threading.Lock()
+        if http_client is not None and not isinstance(http_client, http_type):
+            other = "AsyncClient" if http_type is httpx.Client else "Client"
+            raise InvalidRequestError(
+                f"http_client must be an httpx.{http_type.__name__} (use {other} for an "
+                f"httpx.{type(http_client).__name__})",
+                field="http_client",
+            )
+        self.owns_http = http_client is None
+        self.timeout = timeout_for(timeout, self.owns_http)
+        # One we make gets the client's timeout as its default too, so the requests it sends
+        # that are not API calls (downloads of outputs) wait no longer and no shorter; a
+        # caller's http client keeps its own.
+        self.http = http_client if http_client is not None else http_type(timeout=self.timeout)
 
     # -- requests ------------------------------------------------------------------------
 
@@ -281,20 +266,15 @@ class ClientCore:
             return {"X-API-Key": self._key.reveal()}
         return {"Authorization": f"Bearer {self._key.reveal()}"}
 
-    def build(
-        self,
-        http: httpx.Client | httpx.AsyncClient,
-        operation: Operation,
-        timeout: httpx.Timeout | None,
-    ) -> httpx.Request:
+    def build(self, operation: Operation) -> httpx.Request:
         kwargs = operation.kwargs
         headers = self.auth_headers()
         if "headers" in kwargs:
             headers = {**kwargs["headers"], **headers}
         extra = {name: value for name, value in kwargs.items() if name not in _PLACED}
-        if timeout is not None:
-            extra["timeout"] = timeout
-        return http.build_request(
+        if self.timeout is not None:
+            extra["timeout"] = self.timeout
+        return self.http.build_request(
             kwargs["method"].upper(), self._url_prefix + kwargs["url"], headers=headers, **extra
         )
 
@@ -515,6 +495,27 @@ class ClientCore:
 
     # -- plans: every call, written once -------------------------------------------------
 
+    def exchange_plan(self, operation: Operation) -> Plan[httpx.Response]:
+        """Send an API request and read its answer, following redirects by hand (`follow`).
+        Every failure to get an answer is the SDK's exception here, as the retries expect."""
+        request = self.build(operation)
+        for _ in range(MAX_REDIRECTS + 1):
+            try:
+                response: httpx.Response = yield Transmit(request)
+            except httpx.RequestError as exc:
+                raise self.connection_error(exc) from exc
+            following = self.follow(request, response)
+            if following is None:
+                try:
+                    yield Read(response)
+                except httpx.RequestError as exc:
+                    yield Close(response)
+                    raise self.broken_answer(operation, response, exc) from exc
+                return response
+            yield Close(response)
+            request = following
+        return response
+
     def call_plan(self, operation: Operation, deadline: float | None = None) -> Plan[Any]:
         """A read (or any call that creates nothing): sent, parsed, retried by the policy.
 
@@ -528,10 +529,9 @@ class ClientCore:
     ) -> Plan[tuple[Any, httpx.Response]]:
         """`call_plan`, returning the answer it parsed too (for its headers)."""
         state = self.retry_state(operation, deadline)  # now: the budget runs from the first send
-        send = Send(operation)
         while True:
             try:
-                response = yield send
+                response = yield from self.exchange_plan(operation)
                 result = self.parse(operation, response)
             except (APIError, APIConnectionError) as exc:
                 delay = state.next_delay(exc)
@@ -546,14 +546,23 @@ class ClientCore:
 
     def create_plan(self, body: CreateImageRequest) -> Plan[CreatedGeneration]:
         """A create: paced, then sent; sent again only where nothing was created, and where it
-        may have been created only once listImages shows it was not (`_retry.decide`)."""
+        may have been created only once listImages shows it was not (`_retry.decide`).
+
+        One create at a time per client (its create lock), so pacing sees them all."""
+        lock = yield HoldCreateLock()
+        try:
+            return (yield from self._create_plan(body))
+        finally:
+            lock.release()
+
+    def _create_plan(self, body: CreateImageRequest) -> Plan[CreatedGeneration]:
         yield from self.pace_plan()
         operation = create_operation(body)
         state = self.retry_state(operation)
         while True:
             sent_at, sent_mono = self.clock.time(), self.clock.monotonic()
             try:
-                response = yield Send(operation)
+                response = yield from self.exchange_plan(operation)
                 created: CreatedGeneration = self.parse(operation, response)
             except (APIError, APIConnectionError) as exc:
                 outcome = decide(exc, creates=True)
@@ -610,7 +619,7 @@ class ClientCore:
                 generation_id = blocking[0]
                 logger.info("pacing: waiting for generation %s to finish first", generation_id)
                 try:
-                    yield WaitOut(generation_id, pacer.pacing.max_wait)
+                    yield from self.wait_plan(generation_id, timeout=pacer.pacing.max_wait)
                 except ImagegenError as exc:
                     logger.info("pacing: stopped waiting for %s: %s", generation_id, exc)
                 finally:
@@ -621,6 +630,60 @@ class ClientCore:
                 return
             logger.info("pacing: waiting %.1f s for room in the create rate window", delay)
             yield Sleep(delay)
+
+    def wait_plan(
+        self,
+        generation_id: object,
+        *,
+        timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+        on_update: OnUpdate | None = None,
+        schedule: _polling.PollSchedule | None = None,
+    ) -> Plan[Generation]:
+        """Poll the generation until it succeeds (`_polling` chooses when to look)."""
+        from ._polling import wait_plan
+
+        def look(generation_id: str, deadline: float | None) -> Plan[Generation]:
+            generation: Generation = yield from self.call_plan(
+                get_operation(generation_id), deadline
+            )
+            return generation
+
+        return (
+            yield from wait_plan(
+                look,
+                generation_id=str(id_of(generation_id)),
+                clock=self.clock,
+                timeout=timeout,
+                on_update=on_update,
+                schedule=schedule,
+            )
+        )
+
+    def download_plan(
+        self,
+        generation: Generation | str | UUID,
+        directory: str | os.PathLike[str],
+        *,
+        max_bytes: int = DEFAULT_MAX_DOWNLOAD_BYTES,
+        strict: bool = True,
+    ) -> Plan[_download.DownloadedFiles]:
+        """Save the generation's outputs (`_download`); a generation given by id is got first."""
+        if not isinstance(generation, Generation):
+            got: Generation = yield from self.call_plan(get_operation(generation))
+            generation = got
+        from ._download import download_plan
+
+        return (
+            yield from download_plan(
+                self.http,
+                generation,
+                directory,
+                max_bytes=max_bytes,
+                strict=strict,
+                retry=self.retry,
+                clock=self.clock,
+            )
+        )
 
 
 # -- helpers shared by both resources -------------------------------------------------------
@@ -704,90 +767,6 @@ def id_of(generation: object) -> object:
     if isinstance(generation, (Generation, CreatedGeneration)):
         return generation.id
     return generation
-
-
-def schedule_for(body: CreateImageRequest) -> _polling.PollSchedule:
-    from imagegen_api.types import Unset
-
-    from . import _polling
-
-    references = 0
-    for images in (body.images_url, body.images_base64):
-        if not isinstance(images, Unset):
-            references += len(images)
-    resolution = None if isinstance(body.resolution, Unset) else body.resolution
-    return _polling.PollSchedule.for_request(resolution, references)
-
-
-def initial_view(created: CreatedGeneration, body: CreateImageRequest) -> Generation:
-    """The generation as a create reports it, for the first `on_update` of `generate()`."""
-    from imagegen_api.types import Unset
-
-    return Generation(
-        id=created.id,
-        status=created.status,
-        prompt=body.prompt,
-        name=None if isinstance(body.name, Unset) else body.name,
-        credit_cost=created.credit_cost,
-    )
-
-
-def once_per_status(
-    on_update: OnUpdate | None, first: Generation
-) -> Callable[[Generation], object] | None:
-    """`on_update`, called for `first` now and then only when the status changes."""
-    if on_update is None:
-        return None
-    last = [first.status]
-    on_update(first)
-
-    def relay(generation: Generation) -> object:
-        if generation.status == last[0]:
-            return None
-        last[0] = generation.status
-        return on_update(generation)
-
-    return relay
-
-
-def generate_kwargs(item: GenerateItem) -> dict[str, Any]:
-    if isinstance(item, str):
-        return {"prompt": item}
-    if isinstance(item, Mapping):
-        kwargs = dict(item)
-        unknown = set(kwargs) - {"prompt", "images", *CREATE_OPTIONS}
-        if "prompt" not in kwargs or unknown:
-            problem = f"unknown keys {sorted(unknown)}" if unknown else "no 'prompt'"
-            raise InvalidRequestError(
-                f"a generate_many item must be a prompt or a dict of generate() arguments with a "
-                f"'prompt'; this one has {problem}",
-                field="items",
-            )
-        return kwargs
-    raise InvalidRequestError(
-        f"a generate_many item must be a prompt (str) or a dict, got {type(item).__name__}",
-        field="items",
-    )
-
-
-def check_download_to(download_to: str | os.PathLike[str] | None) -> None:
-    """Refuse a `download_to` that cannot be written before anything is created and charged."""
-    if download_to is not None:
-        from ._download import check_target
-
-        check_target(download_to)
-
-
-@contextlib.contextmanager
-def created_generation(created: CreatedGeneration) -> Iterator[None]:
-    """Whatever fails from here on carries the id of the generation already made (and charged),
-    so it can be picked up again with `images.wait(id)`."""
-    try:
-        yield
-    except ImagegenError as exc:
-        if exc.generation_id is None:
-            exc.generation_id = created.id
-        raise
 
 
 def timeout_for(timeout: Any, owned: bool) -> httpx.Timeout | None:

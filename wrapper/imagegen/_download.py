@@ -41,7 +41,7 @@ import re
 import secrets
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import IO
+from typing import IO, TypedDict, Unpack
 
 import httpx
 
@@ -49,6 +49,7 @@ from ._clock import Clock, SystemClock
 from ._defaults import DEFAULT_MAX_DOWNLOAD_BYTES
 from ._errors import ImagegenError, InvalidRequestError
 from ._images import SNIFF_BYTES, format_size, image_type_from_content_type, sniff_image_type
+from ._io import CHUNK_BYTES, AsyncIO, Chunks, Close, NextChunk, Plan, Sleep, SyncIO, Transmit
 from ._net import is_loopback_host
 from ._retry import RetryPolicy, delay_requested
 from ._secrets import scrub_error
@@ -56,17 +57,18 @@ from ._types import Generation
 from ._validation import check_generation_id
 
 __all__ = [
+    "CHUNK_BYTES",
     "DEFAULT_MAX_DOWNLOAD_BYTES",
     "DownloadError",
     "DownloadedFiles",
     "adownload_outputs",
     "check_target",
     "download_outputs",
+    "download_plan",
 ]
 
 logger = logging.getLogger("imagegen")
 
-CHUNK_BYTES = 64 * 1024
 MAX_REDIRECTS = 5
 
 # Headers that carry credentials: never sent to an image host, whoever set them.
@@ -173,8 +175,8 @@ def check_target(directory: str | os.PathLike[str]) -> Path:
     return path
 
 
-def download_outputs(
-    http: httpx.Client,
+def download_plan(
+    http: httpx.Client | httpx.AsyncClient,
     generation: Generation,
     directory: str | os.PathLike[str],
     *,
@@ -182,8 +184,9 @@ def download_outputs(
     strict: bool = True,
     retry: RetryPolicy | None = None,
     clock: Clock | None = None,
-) -> DownloadedFiles:
-    """Save every output of a finished `generation` into `directory` (created if missing).
+) -> Plan[DownloadedFiles]:
+    """Save every output of a finished `generation` into `directory` (created if missing),
+    one after another; `http` only builds the requests (the runner sends them).
 
     Transient failures are retried on `retry` (default `RetryPolicy()`), waiting on `clock`
     (default `SystemClock()`).
@@ -195,73 +198,64 @@ def download_outputs(
         attempts = plan.attempts(url)
         while True:
             try:
-                saved.append(_save(http, url, plan.target(index), max_bytes))
+                saved.append((yield from _save(http, url, plan.target(index), max_bytes)))
                 break
             except (_Refused, httpx.HTTPError, OSError) as exc:
                 delay = attempts.next_delay(exc)
                 if delay is None:
                     errors[url] = attempts.reason(exc)
                     break
-            plan.clock.sleep(delay)
+            yield Sleep(delay)
     return plan.result(saved, errors, strict)
+
+
+def download_outputs(
+    http: httpx.Client,
+    generation: Generation,
+    directory: str | os.PathLike[str],
+    **options: Unpack[_DownloadOptions],
+) -> DownloadedFiles:
+    """`download_plan`, run with blocking I/O through `http`."""
+    clock = options.get("clock") or SystemClock()
+    return SyncIO(http, clock).run(download_plan(http, generation, directory, **options))
 
 
 async def adownload_outputs(
     http: httpx.AsyncClient,
     generation: Generation,
     directory: str | os.PathLike[str],
-    *,
-    max_bytes: int = DEFAULT_MAX_DOWNLOAD_BYTES,
-    strict: bool = True,
-    retry: RetryPolicy | None = None,
-    clock: Clock | None = None,
+    **options: Unpack[_DownloadOptions],
 ) -> DownloadedFiles:
-    """The async twin of `download_outputs` (outputs are fetched one after another)."""
-    plan = _Plan(generation, directory, max_bytes, retry, clock)
-    saved: list[Path] = []
-    errors: dict[str, str] = {}
-    for index, url in enumerate(generation.output_images):
-        attempts = plan.attempts(url)
-        while True:
-            try:
-                saved.append(await _asave(http, url, plan.target(index), max_bytes))
-                break
-            except (_Refused, httpx.HTTPError, OSError) as exc:
-                delay = attempts.next_delay(exc)
-                if delay is None:
-                    errors[url] = attempts.reason(exc)
-                    break
-            await plan.clock.asleep(delay)
-    return plan.result(saved, errors, strict)
+    """`download_plan`, run with awaits through `http`."""
+    clock = options.get("clock") or SystemClock()
+    return await AsyncIO(http, clock).run(download_plan(http, generation, directory, **options))
 
 
-def _save(http: httpx.Client, url: str, target: _OutputFile, max_bytes: int) -> Path:
+class _DownloadOptions(TypedDict, total=False):
+    max_bytes: int
+    strict: bool
+    retry: RetryPolicy | None
+    clock: Clock | None
+
+
+def _save(
+    http: httpx.Client | httpx.AsyncClient, url: str, target: _OutputFile, max_bytes: int
+) -> Plan[Path]:
     """One attempt at one output: its final path, or an exception with nothing left on disk."""
     try:
-        response = _open(http, url)
+        response = yield from _open(http, url)
         try:
             target.begin(response, max_bytes)
-            for chunk in response.iter_bytes(CHUNK_BYTES):
+            chunks = yield Chunks(response)
+            while (chunk := (yield NextChunk(chunks))) is not None:
                 target.write(chunk)
-        finally:
-            response.close()
+        except Exception:
+            yield Close(response)  # at once, so its connection serves the next attempt
+            raise
+        yield Close(response)
         return target.finish(response)
     finally:
-        target.discard()  # a no-op once finished; runs on KeyboardInterrupt too
-
-
-async def _asave(http: httpx.AsyncClient, url: str, target: _OutputFile, max_bytes: int) -> Path:
-    try:
-        response = await _aopen(http, url)
-        try:
-            target.begin(response, max_bytes)
-            async for chunk in response.aiter_bytes(CHUNK_BYTES):
-                target.write(chunk)
-        finally:
-            await response.aclose()
-        return target.finish(response)
-    finally:
-        target.discard()  # runs on cancellation too
+        target.discard()  # a no-op once finished; runs on KeyboardInterrupt and cancellation too
 
 
 # -- one download -----------------------------------------------------------------------------
@@ -502,27 +496,19 @@ def _extension(head: bytes, content_type: str | None) -> str:
 # -- requests to the image host ---------------------------------------------------------------
 
 
-def _open(http: httpx.Client, url: str) -> httpx.Response:
+def _open(http: httpx.Client | httpx.AsyncClient, url: str) -> Plan[httpx.Response]:
     """A streaming response for `url`, following redirects one checked hop at a time."""
     for _ in range(MAX_REDIRECTS + 1):
         request = _plain_request(http, url)
-        response = http.send(request, stream=True, follow_redirects=False)
-        location = _redirect_location(response)
+        response: httpx.Response = yield Transmit(request)
+        try:
+            location = _redirect_location(response)
+        except _Refused:
+            yield Close(response)
+            raise
         if location is None:
             return response
-        response.close()
-        url = location
-    raise _Refused(f"more than {MAX_REDIRECTS} redirects")
-
-
-async def _aopen(http: httpx.AsyncClient, url: str) -> httpx.Response:
-    for _ in range(MAX_REDIRECTS + 1):
-        request = _plain_request(http, url)
-        response = await http.send(request, stream=True, follow_redirects=False)
-        location = _redirect_location(response)
-        if location is None:
-            return response
-        await response.aclose()
+        yield Close(response)
         url = location
     raise _Refused(f"more than {MAX_REDIRECTS} redirects")
 

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import datetime
 import math
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 
 import attrs
 from imagegen_api.models import GenerationStatus, Resolution
@@ -46,6 +46,7 @@ from ._errors import (
     InvalidRequestError,
     WaitTimeoutError,
 )
+from ._io import Plan, Sleep
 from ._parsing import unknown_status_error
 from ._types import Generation
 from ._validation import check_generation_id
@@ -53,9 +54,8 @@ from ._validation import check_generation_id
 __all__ = [
     "DEFAULT_WAIT_TIMEOUT",
     "PollSchedule",
-    "await_until_done",
     "expected_duration",
-    "wait_until_done",
+    "wait_plan",
 ]
 
 # The lower ends of the docs' "normal timeline": before them a result is unlikely, so polling
@@ -173,8 +173,8 @@ class PollSchedule:
 
 
 class _Wait:
-    """The state of one wait, shared by the sync and async loops: what to do with each answer
-    and how long to sleep before the next."""
+    """The state of one wait: what to do with each answer and how long to sleep before the
+    next."""
 
     def __init__(
         self,
@@ -254,29 +254,29 @@ def _age(generation: Generation, clock: Clock) -> float:
     return age if 0.0 <= age <= _PLAUSIBLE_AGE else 0.0
 
 
-def wait_until_done(
-    fetch: Callable[[str, float | None], Generation],
+def wait_plan(
+    fetch: Callable[[str, float | None], Plan[Generation]],
     *,
     generation_id: str,
     clock: Clock,
     timeout: float | None = DEFAULT_WAIT_TIMEOUT,
     on_update: Callable[[Generation], object] | None = None,
     schedule: PollSchedule | None = None,
-) -> Generation:
-    """Poll `fetch(generation_id)` until the generation succeeds, and return it.
+) -> Plan[Generation]:
+    """Poll `fetch(generation_id, deadline)` until the generation succeeds, and return it.
 
     Raises `GenerationFailedError` (with the failure code) if it fails, `WaitTimeoutError` (with
     the id and last status, to resume) once `timeout` seconds pass, `UnexpectedResponseError` on
     a status this client does not know. `on_update(generation)` is called once per change of
     status, the first answer included. `schedule` defaults to one fitted to the generation
-    (`PollSchedule.for_generation`). `fetch(id, deadline)` retries reads itself, sleeping no
-    later than `deadline`; a failure it gives up on after the deadline ends the wait as a
-    `WaitTimeoutError`, any other propagates.
+    (`PollSchedule.for_generation`). `fetch` is the plan of one look: it retries reads itself,
+    sleeping no later than `deadline`; a failure it gives up on after the deadline ends the wait
+    as a `WaitTimeoutError`, any other propagates.
     """
     wait = _Wait(generation_id, clock, timeout, on_update, schedule)
     while True:
         try:
-            generation = fetch(wait.generation_id, wait.deadline)
+            generation = yield from fetch(wait.generation_id, wait.deadline)
         except (APIError, APIConnectionError) as exc:
             timed_out = wait.failed_to_look()
             if timed_out is None:
@@ -285,30 +285,4 @@ def wait_until_done(
         outcome = wait.observe(generation)
         if isinstance(outcome, Generation):
             return outcome
-        clock.sleep(outcome)
-
-
-async def await_until_done(
-    afetch: Callable[[str, float | None], Awaitable[Generation]],
-    *,
-    generation_id: str,
-    clock: Clock,
-    # The deadline runs on the injected Clock (virtual in tests), which asyncio.timeout cannot.
-    timeout: float | None = DEFAULT_WAIT_TIMEOUT,  # noqa: ASYNC109
-    on_update: Callable[[Generation], object] | None = None,
-    schedule: PollSchedule | None = None,
-) -> Generation:
-    """The async twin of `wait_until_done`: `afetch` is awaited, sleeps are `clock.asleep`."""
-    wait = _Wait(generation_id, clock, timeout, on_update, schedule)
-    while True:
-        try:
-            generation = await afetch(wait.generation_id, wait.deadline)
-        except (APIError, APIConnectionError) as exc:
-            timed_out = wait.failed_to_look()
-            if timed_out is None:
-                raise
-            raise timed_out from exc
-        outcome = wait.observe(generation)
-        if isinstance(outcome, Generation):
-            return outcome
-        await clock.asleep(outcome)
+        yield Sleep(outcome)

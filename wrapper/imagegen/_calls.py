@@ -1,0 +1,336 @@
+"""Every method of `Client` and `AsyncClient` (and their `images`), written once, as a plan.
+
+Each function here is a method's one definition: its signature is the method's signature in
+both clients, its body the plan the client's runner performs (`_io.blocking` and
+`_io.awaitable` make the two methods of it). The plans of single API calls, retries,
+reconciliation and pacing are `_core`'s; waiting is `_polling`'s, downloading `_download`'s.
+This module composes them into what users call: create, wait, download, generate, batches.
+
+`_validation` is imported inside the plans that use it: it costs milliseconds to import (with
+the generated models it loads), which `import imagegen` and building a client do not pay.
+"""
+
+from __future__ import annotations
+
+import collections
+import contextlib
+import os
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol, Unpack
+from uuid import UUID
+
+from ._core import (
+    ClientCore,
+    GenerateItem,
+    OnUpdate,
+    account_operation,
+    get_operation,
+    list_operation,
+    status_operation,
+)
+from ._defaults import DEFAULT_MAX_DOWNLOAD_BYTES, DEFAULT_WAIT_TIMEOUT
+from ._errors import ImagegenError, InvalidRequestError
+from ._io import Plan
+from ._spec.create import CREATE_OPTIONS, CreateOptions
+from ._types import (
+    Account,
+    ConnectionStatus,
+    CreatedGeneration,
+    Generation,
+    GenerationPage,
+    GenerationResult,
+)
+
+if TYPE_CHECKING:
+    from imagegen_api.models import CreateImageRequest
+
+    from . import _download, _polling, _validation
+
+__all__ = ["ClientCalls", "ImagesCalls", "PageWalk"]
+
+
+class _Bound(Protocol):
+    """What a method is called on: a client or its `images`, with the core they share."""
+
+    _core: ClientCore
+
+
+class ImagesCalls:
+    """`client.images` and `async_client.images`."""
+
+    def create(
+        self: _Bound,
+        prompt: str,
+        *,
+        images: Sequence[_validation.ImageInput] | None = None,
+        **options: Unpack[CreateOptions],
+    ) -> Plan[CreatedGeneration]:
+        """Start a generation; returns its id, status and credit cost at once.
+
+        `images` are https URLs (str) or local images (`pathlib.Path`, bytes), one kind per
+        request. Checked before sending (`InvalidRequestError`); paced to the API's limits;
+        retried only where nothing was created.
+        """
+        from ._validation import build_create_request
+
+        body = build_create_request(prompt, images=images, **options)
+        return (yield from self._core.create_plan(body))
+
+    def get(self: _Bound, generation_id: str | UUID) -> Plan[Generation]:
+        """The generation as it is now."""
+        generation: Generation = yield from self._core.call_plan(get_operation(generation_id))
+        return generation
+
+    def list(self: _Bound, *, limit: int = 20, offset: int = 0) -> Plan[GenerationPage]:
+        """One page of generations, newest first."""
+        page: GenerationPage = yield from self._core.call_plan(list_operation(limit, offset))
+        return page
+
+    def wait(
+        self: _Bound,
+        generation_id: str | UUID | CreatedGeneration | Generation,
+        *,
+        timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+        on_update: OnUpdate | None = None,
+        schedule: _polling.PollSchedule | None = None,
+    ) -> Plan[Generation]:
+        """Poll until the generation succeeds and return it.
+
+        Raises `GenerationFailedError` if it fails, `WaitTimeoutError` after `timeout` seconds
+        (resume with `images.wait(id)`). `on_update` is called once per change of status.
+        """
+        return (
+            yield from self._core.wait_plan(
+                generation_id, timeout=timeout, on_update=on_update, schedule=schedule
+            )
+        )
+
+    def download(
+        self: _Bound,
+        generation: Generation | str | UUID,
+        directory: str | os.PathLike[str],
+        *,
+        max_bytes: int = DEFAULT_MAX_DOWNLOAD_BYTES,
+        strict: bool = True,
+    ) -> Plan[_download.DownloadedFiles]:
+        """Save the generation's outputs into `directory` (streamed; no API key is sent to the
+        image host); returns the saved paths, a list with `.failed_outputs` and `.errors`.
+
+        With `strict` (the default) an output that cannot be saved raises `DownloadError`.
+        """
+        return (
+            yield from self._core.download_plan(
+                generation, directory, max_bytes=max_bytes, strict=strict
+            )
+        )
+
+
+class ClientCalls:
+    """`Client` and `AsyncClient`."""
+
+    def status(self: _Bound) -> Plan[ConnectionStatus]:
+        """Check the key and the connection."""
+        status: ConnectionStatus = yield from self._core.call_plan(status_operation())
+        return status
+
+    def account(self: _Bound) -> Plan[Account]:
+        """The account behind the key, with its credits."""
+        account: Account = yield from self._core.call_plan(account_operation())
+        return account
+
+    def generate(
+        self: _Bound,
+        prompt: str,
+        *,
+        images: Sequence[_validation.ImageInput] | None = None,
+        timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+        on_update: OnUpdate | None = None,
+        download_to: str | os.PathLike[str] | None = None,
+        **options: Unpack[CreateOptions],
+    ) -> Plan[GenerationResult]:
+        """Create a generation, wait for it, and (with `download_to`) save its outputs.
+
+        The id is logged, and passed to `on_update` before any waiting, so an interrupted
+        wait can be resumed with `images.wait(id)`.
+        """
+        from ._validation import build_create_request
+
+        body = build_create_request(prompt, images=images, **options)
+        check_download_to(download_to)
+        created = yield from self._core.create_plan(body)
+        return (yield from _finish(self._core, created, body, timeout, on_update, download_to))
+
+    def generate_many(
+        self: _Bound,
+        items: Iterable[GenerateItem],
+        *,
+        timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+        download_to: str | os.PathLike[str] | None = None,
+    ) -> Plan[list[GenerationResult | ImagegenError]]:
+        """Generate each item (a prompt, or a dict of `generate()` arguments) at the pace the
+        API allows; results in the order given, a failure in its place rather than raised.
+
+        As many run at once as pacing lets generations be in progress; the next is created
+        only when one of them is settled."""
+        from ._validation import build_create_request
+
+        core = self._core
+        check_download_to(download_to)
+        results: list[GenerationResult | ImagegenError | None] = []
+        pending: collections.deque[tuple[int, CreatedGeneration, CreateImageRequest]]
+        pending = collections.deque()
+        limit = core.pacer.pacing.max_in_progress if core.pacer else 1
+
+        def settle() -> Plan[None]:
+            index, created, body = pending.popleft()
+            try:
+                results[index] = yield from _finish(core, created, body, timeout, None, download_to)
+            except ImagegenError as exc:
+                results[index] = exc
+
+        for item in items:
+            index = len(results)
+            results.append(None)
+            while len(pending) >= limit:
+                yield from settle()
+            try:
+                body = build_create_request(**generate_kwargs(item))
+                pending.append((index, (yield from core.create_plan(body)), body))
+            except ImagegenError as exc:
+                results[index] = exc
+        while pending:
+            yield from settle()
+        return [r for r in results if r is not None]
+
+
+class PageWalk:
+    """`images.iter`: the pages to ask for, and each generation once (a generation created
+    while walking shifts the pages by one: the one seen twice is skipped)."""
+
+    def __init__(self, core: ClientCore, page_size: int) -> None:
+        self._core = core
+        self._page_size = page_size
+        self._offset = 0
+        self._seen: set[str] = set()
+        self._done = False
+
+    def next_page(self) -> Plan[GenerationPage] | None:
+        """The plan of the next page, or None once the last was read."""
+        if self._done:
+            return None
+        return self._core.call_plan(list_operation(self._page_size, self._offset))
+
+    def unseen(self, page: GenerationPage) -> Iterator[Generation]:
+        self._done = not page.generations or not page.has_more
+        self._offset += len(page.generations)
+        for generation in page.generations:
+            if generation.id not in self._seen:
+                self._seen.add(generation.id)
+                yield generation
+
+
+# -- what generate() adds to a create ---------------------------------------------------------
+
+
+def _finish(
+    core: ClientCore,
+    created: CreatedGeneration,
+    body: CreateImageRequest,
+    wait_timeout: float | None,
+    on_update: OnUpdate | None,
+    download_to: str | os.PathLike[str] | None,
+) -> Plan[GenerationResult]:
+    with created_generation(created):
+        relay = once_per_status(on_update, initial_view(created, body))
+        generation = yield from core.wait_plan(
+            created.id, timeout=wait_timeout, on_update=relay, schedule=schedule_for(body)
+        )
+        paths: tuple[Path, ...] = ()
+        if download_to is not None:
+            paths = tuple((yield from core.download_plan(generation, download_to)))
+        return GenerationResult(generation=generation, paths=paths)
+
+
+def schedule_for(body: CreateImageRequest) -> _polling.PollSchedule:
+    from imagegen_api.types import Unset
+
+    from . import _polling
+
+    references = 0
+    for images in (body.images_url, body.images_base64):
+        if not isinstance(images, Unset):
+            references += len(images)
+    resolution = None if isinstance(body.resolution, Unset) else body.resolution
+    return _polling.PollSchedule.for_request(resolution, references)
+
+
+def initial_view(created: CreatedGeneration, body: CreateImageRequest) -> Generation:
+    """The generation as a create reports it, for the first `on_update` of `generate()`."""
+    from imagegen_api.types import Unset
+
+    return Generation(
+        id=created.id,
+        status=created.status,
+        prompt=body.prompt,
+        name=None if isinstance(body.name, Unset) else body.name,
+        credit_cost=created.credit_cost,
+    )
+
+
+def once_per_status(
+    on_update: OnUpdate | None, first: Generation
+) -> Callable[[Generation], object] | None:
+    """`on_update`, called for `first` now and then only when the status changes."""
+    if on_update is None:
+        return None
+    last = [first.status]
+    on_update(first)
+
+    def relay(generation: Generation) -> object:
+        if generation.status == last[0]:
+            return None
+        last[0] = generation.status
+        return on_update(generation)
+
+    return relay
+
+
+def generate_kwargs(item: GenerateItem) -> dict[str, Any]:
+    if isinstance(item, str):
+        return {"prompt": item}
+    if isinstance(item, Mapping):
+        kwargs = dict(item)
+        unknown = set(kwargs) - {"prompt", "images", *CREATE_OPTIONS}
+        if "prompt" not in kwargs or unknown:
+            problem = f"unknown keys {sorted(unknown)}" if unknown else "no 'prompt'"
+            raise InvalidRequestError(
+                f"a generate_many item must be a prompt or a dict of generate() arguments with a "
+                f"'prompt'; this one has {problem}",
+                field="items",
+            )
+        return kwargs
+    raise InvalidRequestError(
+        f"a generate_many item must be a prompt (str) or a dict, got {type(item).__name__}",
+        field="items",
+    )
+
+
+def check_download_to(download_to: str | os.PathLike[str] | None) -> None:
+    """Refuse a `download_to` that cannot be written before anything is created and charged."""
+    if download_to is not None:
+        from ._download import check_target
+
+        check_target(download_to)
+
+
+@contextlib.contextmanager
+def created_generation(created: CreatedGeneration) -> Iterator[None]:
+    """Whatever fails from here on carries the id of the generation already made (and charged),
+    so it can be picked up again with `images.wait(id)`."""
+    try:
+        yield
+    except ImagegenError as exc:
+        if exc.generation_id is None:
+            exc.generation_id = created.id
+        raise

@@ -1,0 +1,298 @@
+"""The one place `Client` and `AsyncClient` differ: how a plan's I/O is done.
+
+Everything the SDK does (send a request and follow its redirects, retry, reconcile a lost
+create, pace, poll, stream a download into a file, run a batch) is written once, as a *plan*:
+a generator that yields the I/O it needs (the actions below) and receives each outcome, or has
+the failure thrown in. This is the sans-I/O shape of h11 and of httpx's auth flows, extended to
+every loop. A runner performs the actions: `SyncIO` with blocking calls, `AsyncIO` with
+awaits. A runner decides nothing; the plans hold every decision.
+
+Why not async source with a generated sync twin (httpcore's unasync)? It would keep two copies
+of every loop in the package, identical but for `await`, and a drift gate to hold them equal.
+Here there is one copy, and the only code written twice is the ten-line table of how each
+action is done in each world, which is exactly what differs.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+import types
+from collections.abc import AsyncIterator, Callable, Coroutine, Generator, Iterator
+from typing import TYPE_CHECKING, Any, Concatenate, Generic, ParamSpec, TypeAlias, TypeVar, cast
+
+import attrs
+import httpx
+
+from ._clock import Clock
+
+if TYPE_CHECKING:
+    import asyncio
+
+__all__ = [
+    "Action",
+    "AsyncIO",
+    "Chunks",
+    "Close",
+    "HoldCreateLock",
+    "NextChunk",
+    "Plan",
+    "Read",
+    "Sleep",
+    "SyncIO",
+    "Transmit",
+    "awaitable",
+    "blocking",
+]
+
+T = TypeVar("T")
+P = ParamSpec("P")
+
+# The size of each piece of a streamed download.
+CHUNK_BYTES = 64 * 1024
+
+
+@attrs.frozen
+class Transmit:
+    """Send `request` (redirects not followed, body not read); the outcome is the response."""
+
+    request: httpx.Request
+
+
+@attrs.frozen
+class Read:
+    """Read a transmitted response's whole body; the outcome is the bytes."""
+
+    response: httpx.Response
+
+
+@attrs.frozen
+class Close:
+    """Close a transmitted response (its connection goes back to the pool)."""
+
+    response: httpx.Response
+
+
+@attrs.frozen
+class Chunks:
+    """Start reading a transmitted response's body in pieces; the outcome is their iterator,
+    for `NextChunk`."""
+
+    response: httpx.Response
+
+
+@attrs.frozen
+class NextChunk:
+    """The next piece of a body (`Chunks`'s outcome); the outcome is None at its end."""
+
+    chunks: Iterator[bytes] | AsyncIterator[bytes]
+
+
+@attrs.frozen
+class Sleep:
+    """Sleep on the client's clock."""
+
+    seconds: float
+
+
+@attrs.frozen
+class HoldCreateLock:
+    """Hold the client's create lock (one create at a time, so pacing sees them all); the
+    outcome is the lock, for the plan to release (release never blocks, in either world)."""
+
+
+Action: TypeAlias = "Transmit | Read | Close | Chunks | NextChunk | Sleep | HoldCreateLock"
+Plan: TypeAlias = Generator[Action, Any, T]
+
+
+class Steps(Generic[T]):
+    """A plan being run: iterating it gives each action, after `outcome` or `failure` has said
+    how the one before went; `result` is what the plan returned.
+
+    On the way out (`with`), the plan is closed, so its own `finally` blocks run when a runner
+    stops early (Ctrl-C, a cancelled task, a bug); `unclosed` then holds the responses it left
+    open, for the runner to close the way its world closes them.
+    """
+
+    __slots__ = ("_failure", "_outcome", "_plan", "result", "unclosed")
+
+    def __init__(self, plan: Plan[T]) -> None:
+        self._plan = plan
+        self._outcome: Any = None
+        self._failure: BaseException | None = None
+        self.unclosed: dict[int, httpx.Response] = {}
+        self.result: T
+
+    def __iter__(self) -> Steps[T]:
+        return self
+
+    def __next__(self) -> Action:
+        outcome, failure = self._outcome, self._failure
+        self._outcome = self._failure = None
+        try:
+            action = self._plan.send(outcome) if failure is None else self._plan.throw(failure)
+        except StopIteration as done:
+            self.result = done.value
+            raise StopIteration from None
+        if isinstance(action, Close):
+            self.unclosed.pop(id(action.response), None)
+        return action
+
+    def outcome(self, value: Any) -> None:
+        if isinstance(value, httpx.Response):
+            self.unclosed[id(value)] = value
+        self._outcome = value
+
+    def failure(self, exc: Exception) -> None:
+        self._failure = exc
+
+    def __enter__(self) -> Steps[T]:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._plan.close()
+
+
+class SyncIO:
+    """Runs plans with blocking I/O: an `httpx.Client`, `Clock.sleep`, a thread lock."""
+
+    def __init__(self, http: httpx.Client, clock: Clock) -> None:
+        self.http = http
+        self.clock = clock
+        self._create_lock = threading.Lock()
+
+    def run(self, plan: Plan[T]) -> T:
+        steps = Steps(plan)
+        try:
+            with steps:
+                for action in steps:
+                    try:
+                        steps.outcome(self._perform(action))
+                    except Exception as exc:  # the plan decides what it means
+                        steps.failure(exc)
+            return steps.result
+        finally:
+            for response in steps.unclosed.values():
+                response.close()
+
+    def _perform(self, action: Action) -> Any:
+        match action:
+            case Transmit(request):
+                return self.http.send(request, stream=True, follow_redirects=False)
+            case Read(response):
+                return response.read()
+            case Close(response):
+                return response.close()
+            case Chunks(response):
+                return response.iter_bytes(CHUNK_BYTES)
+            case NextChunk(chunks):
+                return next(cast(Iterator[bytes], chunks), None)
+            case Sleep(seconds):
+                return self.clock.sleep(seconds)
+            case HoldCreateLock():
+                self._create_lock.acquire()
+                return self._create_lock
+
+
+class AsyncIO:
+    """Runs plans with awaits: an `httpx.AsyncClient`, `Clock.asleep`, an asyncio lock."""
+
+    def __init__(self, http: httpx.AsyncClient, clock: Clock) -> None:
+        self.http = http
+        self.clock = clock
+        # Made at the first create: an AsyncClient may be built outside any event loop.
+        self._create_lock: asyncio.Lock | None = None
+
+    async def run(self, plan: Plan[T]) -> T:
+        steps = Steps(plan)
+        try:
+            with steps:
+                for action in steps:
+                    try:
+                        steps.outcome(await self._perform(action))
+                    except Exception as exc:  # the plan decides what it means
+                        steps.failure(exc)
+            return steps.result
+        finally:
+            for response in steps.unclosed.values():
+                await response.aclose()
+
+    async def _perform(self, action: Action) -> Any:
+        match action:
+            case Transmit(request):
+                return await self.http.send(request, stream=True, follow_redirects=False)
+            case Read(response):
+                return await response.aread()
+            case Close(response):
+                return await response.aclose()
+            case Chunks(response):
+                return response.aiter_bytes(CHUNK_BYTES)
+            case NextChunk(chunks):
+                return await anext(cast(AsyncIterator[bytes], chunks), None)
+            case Sleep(seconds):
+                return await self.clock.asleep(seconds)
+            case HoldCreateLock():
+                return await self._acquire_create_lock()
+
+    async def _acquire_create_lock(self) -> asyncio.Lock:
+        if self._create_lock is None:
+            import asyncio  # here: an AsyncClient is running in asyncio by now
+
+            self._create_lock = asyncio.Lock()
+        await self._create_lock.acquire()
+        return self._create_lock
+
+
+# -- methods made of plans ---------------------------------------------------------------------
+#
+# A method of the clients is written once, as a function that returns its plan; these make the
+# blocking and the awaitable method of it, with its very signature (ParamSpec: type checkers
+# see the plan's parameters, defaults and typed keyword arguments on both). The instance it is
+# called on has the runner as `_io`.
+
+
+def blocking(plan: Callable[Concatenate[Any, P], Plan[T]]) -> Callable[Concatenate[Any, P], T]:
+    """The blocking method of `plan`: runs it on the instance's `SyncIO`."""
+
+    @functools.wraps(plan)
+    def method(self: Any, /, *args: P.args, **kwargs: P.kwargs) -> T:
+        io: SyncIO = self._io
+        return io.run(plan(self, *args, **kwargs))
+
+    _unwrap_plan_annotation(method)
+    return method
+
+
+def awaitable(
+    plan: Callable[Concatenate[Any, P], Plan[T]],
+) -> Callable[Concatenate[Any, P], Coroutine[Any, Any, T]]:
+    """The awaitable method of `plan`: runs it on the instance's `AsyncIO`."""
+
+    @functools.wraps(plan)
+    async def method(self: Any, /, *args: P.args, **kwargs: P.kwargs) -> T:
+        io: AsyncIO = self._io
+        return await io.run(plan(self, *args, **kwargs))
+
+    _unwrap_plan_annotation(method)
+    return method
+
+
+def _unwrap_plan_annotation(method: Callable[..., Any]) -> None:
+    """`help()` and `inspect.signature` show what the method returns, not its plan's type.
+
+    `functools.wraps` points them at the plan function (`__wrapped__`), whose return annotation
+    is `Plan[X]` (a string, under `from __future__ import annotations`). They are pointed instead
+    at a twin of the plan function (the same code, defaults and names) annotated to return `X`.
+    """
+    plan: Any = method.__wrapped__  # type: ignore[attr-defined]
+    annotations = dict(plan.__annotations__)
+    returned = annotations.get("return")
+    if isinstance(returned, str) and returned.startswith("Plan[") and returned.endswith("]"):
+        annotations["return"] = returned[len("Plan[") : -1]
+    shown = types.FunctionType(
+        plan.__code__, plan.__globals__, plan.__name__, plan.__defaults__, plan.__closure__
+    )
+    shown.__kwdefaults__ = plan.__kwdefaults__
+    shown.__annotations__ = annotations
+    method.__wrapped__ = shown  # type: ignore[attr-defined]
+    method.__annotations__ = annotations

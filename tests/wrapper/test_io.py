@@ -26,7 +26,8 @@ def test_both_clients_have_the_same_methods_with_the_same_signatures(
     sync: type, async_: type
 ) -> None:
     public = {name for name in dir(sync) if not name.startswith("_")} - {"close"}
-    assert public == {name for name in dir(async_) if not name.startswith("_")} - {"aclose", "close"}
+    twins = {name for name in dir(async_) if not name.startswith("_")} - {"aclose", "close"}
+    assert public == twins
     for name in sorted(public):
         method, twin = getattr(sync, name), getattr(async_, name)
         if not callable(method):

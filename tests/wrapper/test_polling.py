@@ -77,7 +77,6 @@ class FakeGeneration:
         )
 
 
-
 Fetch = Callable[[str, float | None], Generation]
 
 

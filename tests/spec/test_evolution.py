@@ -406,12 +406,26 @@ def test_a_new_error_code_is_an_error_code_member_on_the_api_error(evolved: Path
         except imagegen.APIError as exc:
             out.append([type(exc).__name__, exc.code is ErrorCode.PROMPT_TOO_LONG,
                         exc.code == "PROMPT_TOO_LONG", exc.status_code, exc.retryable])
+    from imagegen._spec.errors import STATUSES_BY_CODE
+    out.append(sorted(STATUSES_BY_CODE["PROMPT_TOO_LONG"]))
     print(json.dumps(out))
     """,
     )
     # The class is the status's (a new code has no class of its own until the wrapper gives it
     # one); the code is the generated member, so `except` and `match` on it work.
-    assert seen == [["ValidationError", True, True, 400, False]] * 2
+    assert seen == [["ValidationError", True, True, 400, False]] * 2 + [[400]]
+
+
+def test_the_wrappers_statuses_of_each_code_are_the_generated_ones() -> None:
+    """`_errors` still holds its own copy of which status each code is documented with, which a
+    new code in an error response's list does not reach (it would count with no status). Until
+    it reads the generated `_spec.errors.STATUSES_BY_CODE`, a spec change there fails here
+    instead of leaving the copy silently stale."""
+    from imagegen import _errors
+    from imagegen._spec.errors import STATUSES_BY_CODE
+
+    copied = {str(code): set(statuses) for code, statuses in _errors._STATUSES_BY_CODE.items()}
+    assert copied == {code: set(statuses) for code, statuses in STATUSES_BY_CODE.items()}
 
 
 # -- the CLI ---------------------------------------------------------------------------------

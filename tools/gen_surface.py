@@ -13,6 +13,8 @@ of the user-facing surface that mirrors the spec, so a change of the spec reache
   schema facts (`CREATE_OPTIONS`), which validation checks before anything is sent.
 - `_spec/operations.py`: every operation of the spec (method, path, parameters, success
   status), for the tests that hold the wrapper's tables to the spec.
+- `_spec/errors.py`: the HTTP statuses each error code is documented with (the code lists of
+  the error responses), which decide whether a code counts with the status it came with.
 
 The output is plain Python, formatted by ruff, deterministic for a given spec.
 """
@@ -230,6 +232,53 @@ def operations_module(spec: Mapping[str, Any]) -> str:
         '__all__ = ["OPERATIONS"]',
         "",
         f"OPERATIONS: Mapping[str, Mapping[str, Any]] = {_literal(operations)}",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def _codes_of(spec: Mapping[str, Any], node: Mapping[str, Any]) -> set[str]:
+    """The error codes an error body's schema allows: the enum of its `error` (body shape 1)
+    or of its `message` (shapes 2 and 4, where the code is the message), through anyOf/oneOf."""
+    schema = _resolve(spec, node)
+    codes: set[str] = set()
+    for alternative in (*schema.get("anyOf", ()), *schema.get("oneOf", ())):
+        codes |= _codes_of(spec, alternative)
+    properties = schema.get("properties", {})
+    for name in ("error", "message"):
+        if name in properties:
+            codes |= {str(code) for code in _resolve(spec, properties[name]).get("enum", ())}
+    return codes
+
+
+def errors_module(spec: Mapping[str, Any]) -> str:
+    statuses: dict[str, set[int]] = {}
+    for item in spec["paths"].values():
+        for method, operation in item.items():
+            if method not in ("get", "post", "put", "patch", "delete"):
+                continue
+            for status, answer in operation["responses"].items():
+                if str(status).startswith("2"):
+                    continue
+                content = _resolve(spec, answer).get("content", {}).get("application/json", {})
+                for code in _codes_of(spec, content.get("schema", {})):
+                    statuses.setdefault(code, set()).add(int(status))
+    table = ", ".join(
+        f"{code!r}: frozenset({tuple(sorted(statuses[code]))!r})" for code in sorted(statuses)
+    )
+    lines = [
+        HEADER,
+        '"""The HTTP statuses the spec gives each error code: the code lists of every error',
+        "response of every operation. A code sent with a status not listed here is judged by the",
+        'status (`_errors.code_fits_status`)."""',
+        "",
+        "from __future__ import annotations",
+        "",
+        "from collections.abc import Mapping",
+        "",
+        '__all__ = ["STATUSES_BY_CODE"]',
+        "",
+        f"STATUSES_BY_CODE: Mapping[str, frozenset[int]] = {{{table}}}",
         "",
     ]
     return "\n".join(lines)
@@ -471,6 +520,7 @@ def render(spec_path: Path = SPEC) -> dict[str, str]:
         ),
         "create.py": create_module(spec),
         "operations.py": operations_module(spec),
+        "errors.py": errors_module(spec),
         "results.py": results_module(spec),
     }
 

@@ -22,6 +22,7 @@ from imagegen_api.models import ErrorCode
 
 from . import _json
 from ._secrets import scrub_error
+from ._spec.errors import STATUSES_BY_CODE
 
 if TYPE_CHECKING:
     from ._types import Generation, GenerationStatus
@@ -281,30 +282,6 @@ class WaitTimeoutError(ImagegenError, TimeoutError):
 # -- mapping an answer to an exception --------------------------------------------------------
 
 
-def _documented_statuses() -> Mapping[str, frozenset[int]]:
-    """The HTTP statuses the docs give each code (a code the docs never give a status: none)."""
-    statuses: dict[str, frozenset[int]] = {}
-    for status, codes in (
-        (400, ("INVALID_JSON", "NSFW_CONTENT_DETECTED", "IMAGE_SIZE_LIMIT_EXCEEDED")),
-        (400, ("IMAGE_DOWNLOAD_FAILED", "INVALID_IMAGE", "IMAGE_INACCESSIBLE")),
-        (401, ("AUTHENTICATION_FAILED", "MISSING_API_TOKEN", "INVALID_API_TOKEN")),
-        (402, ("INSUFFICIENT_CREDITS",)),
-        (404, ("INVALID_GENERATION_ID", "ACCOUNT_NOT_FOUND", "GENERATION_NOT_FOUND")),
-        (429, ("RATE_LIMIT_ERROR", "CONCURRENT_GENERATION_ERROR")),
-        (500, ("FAILED_TO_VALIDATE_TOKEN", "FETCH_FAILED", "IMAGE_UPLOAD_FAILED")),
-        (500, ("GENERATION_UPDATE_FAILED", "GENERATION_INIT_FAILED")),
-        (500, ("CREDIT_PROCESSING_FAILED", "GENERATION_START_FAILED", "INTERNAL_SERVER_ERROR")),
-    ):
-        for code in codes:
-            statuses[ErrorCode(code)] = frozenset({status})
-    # Validation errors come as 400 (parameters) and 422 (format), as the docs' two rows say.
-    statuses[ErrorCode.VALIDATION_ERROR] = frozenset({400, 422})
-    return statuses
-
-
-_STATUSES_BY_CODE = _documented_statuses()
-
-
 def code_fits_status(code: str, status: int) -> bool:
     """Whether the docs give `code` with this HTTP status.
 
@@ -316,7 +293,7 @@ def code_fits_status(code: str, status: int) -> bool:
     """
     if 200 <= status <= 299:
         return True
-    return status in _STATUSES_BY_CODE.get(code, frozenset())
+    return status in STATUSES_BY_CODE.get(code, frozenset())
 
 
 def _classes_by_code() -> Mapping[str, type[APIError]]:

@@ -84,7 +84,9 @@ def expected_duration(
     """
     base = _WITH_REFERENCES_SECONDS if reference_images > 0 else _TEXT_TO_IMAGE_SECONDS
     try:
-        factor = _RESOLUTION_FACTOR[Resolution(str(resolution).lower())] if resolution else 1.0
+        factor = (
+            _RESOLUTION_FACTOR.get(Resolution(str(resolution).lower()), 1.0) if resolution else 1.0
+        )
     except ValueError:
         factor = 1.0
     return base * factor

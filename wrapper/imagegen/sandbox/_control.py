@@ -22,7 +22,7 @@ import httpx
 from .._clock import Clock
 from ._bodies import CODES, DETAIL_GENERATION_NOT_FOUND, ErrorAnswer
 from ._faults import FaultRule, make_rule
-from ._images import pixel_size, render_output
+from ._images import credits_per_output, pixel_size, render_output
 from ._lifecycle import (
     is_terminal,
     iso,
@@ -57,7 +57,6 @@ DEFAULT_API_KEY: Final = "ig_test_sandboxDefaultKey0000000000000"
 """The key of the account every sandbox starts with. Public on purpose: it opens nothing but a
 sandbox."""
 DEFAULT_CREDITS: Final = 1000
-CREDITS_PER_OUTPUT: Final = {"1k": 1, "2k": 2, "4k": 4}
 _KEY_ALPHABET: Final = string.ascii_letters + string.digits
 
 
@@ -95,7 +94,7 @@ class CreateParams:
 
 
 def credit_cost(resolution: str, num_outputs: int) -> int:
-    return num_outputs * CREDITS_PER_OUTPUT[resolution]
+    return num_outputs * credits_per_output(resolution)
 
 
 class SandboxControl:
@@ -499,7 +498,7 @@ class SandboxControl:
         if plan.outcome == "failed":
             refund = generation.credit_cost
         else:
-            refund = plan.failed_outputs * CREDITS_PER_OUTPUT[generation.resolution]
+            refund = plan.failed_outputs * credits_per_output(generation.resolution)
         if refund:
             account.ledger.grant(refund, "refunded", at, generation.id)
         if generation.webhook_url:

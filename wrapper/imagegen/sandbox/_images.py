@@ -19,24 +19,36 @@ from pathlib import Path
 from typing import Final, Literal
 
 __all__ = [
-    "LONG_SIDE",
     "MAX_IMAGE_BYTES",
     "MAX_TOTAL_BYTES",
+    "credits_per_output",
     "decode_base64_image",
     "image_type",
     "pixel_size",
     "render_output",
 ]
 
-LONG_SIDE: Final = {"1k": 1024, "2k": 2048, "4k": 4096}
 MAX_IMAGE_BYTES: Final = 10 * 1024 * 1024
 MAX_TOTAL_BYTES: Final = 20 * 1024 * 1024
 _DATA_URL: Final = re.compile(r"^data:([A-Za-z0-9.+/-]*)(;[A-Za-z0-9=.+-]*)*;base64,", re.ASCII)
 
 
+def _scale(resolution: str) -> int:
+    """The N of a resolution "Nk" (1k, 2k, 4k; any the spec adds later, such as 8k): its long
+    side is N x 1024 pixels and each output costs N credits, as the spec says of the three it
+    lists. A name of another form counts as 1k."""
+    number = resolution.lower().removesuffix("k")
+    return int(number) if number.isdigit() and int(number) > 0 else 1
+
+
+def credits_per_output(resolution: str) -> int:
+    """Credits one output of this resolution costs: 1, 2 or 4 for 1k, 2k and 4k."""
+    return _scale(resolution)
+
+
 def pixel_size(resolution: str, aspect_ratio: str) -> tuple[int, int]:
-    """Width and height: the long side is 1024, 2048 or 4096 pixels."""
-    long_side = LONG_SIDE[resolution]
+    """Width and height: the long side is 1024, 2048 or 4096 pixels (N x 1024 for "Nk")."""
+    long_side = 1024 * _scale(resolution)
     width_part, height_part = (int(part) for part in aspect_ratio.split(":"))
     if width_part >= height_part:
         return long_side, max(1, round(long_side * height_part / width_part))

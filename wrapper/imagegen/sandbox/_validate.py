@@ -41,10 +41,10 @@ from ._bodies import (
     error_body,
 )
 
-__all__ = ["ASPECT_RATIOS", "RESOLUTIONS", "Validated", "parse_create_body"]
+__all__ = ["RESOLUTIONS", "Validated", "parse_create_body"]
 
-RESOLUTIONS: Final = ("1k", "2k", "4k")
-ASPECT_RATIOS: Final = ("1:1", "2:3", "3:2", "3:4", "4:3", "4:5", "5:4", "9:16", "16:9", "21:9")
+# The spec's resolutions: the one rule the docs give a message of its own (DETAIL_RESOLUTION).
+RESOLUTIONS: Final = frozenset(_spec_schema.CREATE_OPTIONS["resolution"]["enum"])
 MAX_IMAGES: Final = 10
 
 

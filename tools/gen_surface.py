@@ -13,6 +13,10 @@ of the user-facing surface that mirrors the spec, so a change of the spec reache
   schema facts (`CREATE_OPTIONS`), which validation checks before anything is sent.
 - `_spec/operations.py`: every operation of the spec (method, path, parameters, success
   status), for the tests that hold the wrapper's tables to the spec.
+- `_spec/calls.py`: each operation's request builder (its parameters checked by the spec's
+  facts), and the methods of both clients for every operation that is not a create, where the
+  one table `wrapper/imagegen/_operations.py` says (`status`, `images.get`): written as one plan
+  each, made blocking and awaitable by `_io`.
 - `_spec/errors.py`: the HTTP statuses each error code is documented with (the code lists of
   the error responses), which decide whether a code counts with the status it came with.
 
@@ -227,9 +231,11 @@ def operations_module(spec: Mapping[str, Any]) -> str:
         "from __future__ import annotations",
         "",
         "from collections.abc import Mapping",
-        "from typing import Any",
+        "from typing import Any, Literal, TypeAlias",
         "",
-        '__all__ = ["OPERATIONS"]',
+        '__all__ = ["OPERATIONS", "OperationId"]',
+        "",
+        f"OperationId: TypeAlias = Literal[{', '.join(repr(op) for op in operations)}]",
         "",
         f"OPERATIONS: Mapping[str, Mapping[str, Any]] = {_literal(operations)}",
         "",
@@ -512,8 +518,264 @@ def results_module(spec: Mapping[str, Any]) -> str:
     )
 
 
+# -- operations: request builders and methods --------------------------------------------------
+
+TABLE = ROOT / "wrapper" / "imagegen" / "_operations.py"
+_METHODS = ("get", "post", "put", "patch", "delete")
+
+
+def _table(path: Path = TABLE) -> Mapping[str, Any]:
+    """The wrapper's one hand table of operations (how each may be retried, its method)."""
+    import runpy
+
+    return runpy.run_path(str(path))["OPERATIONS"]  # type: ignore[no-any-return]
+
+
+def _py_snake(name: str) -> str:
+    """A spec name as openapi-python-client spells it in Python (generationId: generation_id)."""
+    out = "".join(f"_{c.lower()}" if c.isupper() else c for c in name).lstrip("_")
+    return f"{out}_" if keyword.iskeyword(out) else out
+
+
+def _parameter(spec: Mapping[str, Any], where: str, node: Mapping[str, Any]) -> dict[str, Any]:
+    """How a parameter becomes an argument: its Python name, annotation, default and check."""
+    name = _py_snake(node["name"])
+    schema = _resolve(spec, node.get("schema", {}))
+    kind, fmt = schema.get("type"), schema.get("format")
+    quoted = repr(name)
+    if kind == "string" and fmt == "uuid":
+        annotation, check = "str | UUID", f"_params.uuid({name}, {quoted})"
+    elif kind == "integer":
+        low, high = schema.get("minimum"), schema.get("maximum")
+        annotation, check = "int", f"_params.integer({name}, {quoted}, {low!r}, {high!r})"
+    elif kind == "string" and "enum" in schema:
+        values = ", ".join(repr(v) for v in schema["enum"])
+        annotation = f"Literal[{values}]"
+        check = f"_params.text({name}, {quoted}, frozenset(({values},)))"
+    elif kind == "string":
+        annotation, check = "str", f"_params.text({name}, {quoted})"
+    else:
+        raise SpecError(
+            f"{where}: parameter {node['name']} is a {kind or 'schema'} the generator cannot "
+            "check yet: teach tools/gen_surface.py `_parameter` its type"
+        )
+    required = node.get("required", False) or node["in"] == "path"
+    default = None if required else repr(schema.get("default")) if "default" in schema else "None"
+    if default == "None" and not required:
+        annotation = f"{annotation} | None"
+        check = f"None if {name} is None else {check}"
+    return {
+        "name": name,
+        "in": node["in"],
+        "annotation": annotation,
+        "default": default,
+        "check": check,
+    }
+
+
+def _method_docstring(summary: str, where: str) -> list[str]:
+    indent = " " * 8
+    text = " ".join(summary.split()) + "."
+    first, *rest = textwrap.wrap(text, 100 - len(indent) - 3) or [""]
+    return [
+        f'{indent}"""{first}',
+        *(indent + line for line in rest),
+        "",
+        indent + where,
+        f'{indent}"""',
+    ]
+
+
+def calls_module(spec: Mapping[str, Any], table: Mapping[str, Any]) -> str:
+    envelopes = _envelopes(spec)
+    in_spec: list[tuple[str, str, Mapping[str, Any]]] = []
+    for path, item in spec["paths"].items():
+        for method, operation in item.items():
+            if method in _METHODS:
+                in_spec.append((operation["operationId"], f"{method.upper()} {path}", operation))
+    names = [op for op, _, _ in in_spec]
+    missing = [op for op in names if op not in table]
+    if missing:
+        raise SpecError(
+            f"{', '.join(missing)}: not in wrapper/imagegen/_operations.py's OPERATIONS: add "
+            "each with how it may be retried and its method, e.g. "
+            f'"{missing[0]}": Entry(Kind.READ, "images.name")'
+        )
+    stale = [op for op in table if op not in names]
+    if stale:
+        raise SpecError(f"{', '.join(stale)}: in _operations.py but not in the spec")
+    builders: list[str] = []
+    plans: dict[str, list[str]] = {"Client": [], "Images": []}
+    methods: dict[str, list[str]] = {"Client": [], "Images": []}
+    results: set[str] = set()
+    bodies: set[str] = set()
+    for operation_id, path, operation in in_spec:
+        entry = table[operation_id]
+        where = f"{operation_id} ({path})"
+        tag = _py_snake(operation.get("tags", ["default"])[0])
+        module = _py_snake(operation_id)
+        builder = f"{module}_operation"
+        loader = f"_{module}"
+        builders += [
+            "",
+            "@functools.cache",
+            f"def {loader}() -> Callable[..., dict[str, Any]]:",
+            f"    from imagegen_api.api.{tag} import {module}",
+            "",
+            f"    return {module}._get_kwargs",
+            "",
+        ]
+        body = operation.get("requestBody")
+        if entry.kind.value == "create":
+            body_class = _ref_name(body["content"]["application/json"]["schema"]) if body else None
+            if body_class is None:
+                raise SpecError(f"{where}: a create takes a JSON body of a named schema")
+            bodies.add(body_class)
+            builders += [
+                "",
+                f"def {builder}(body: {body_class}) -> Operation:",
+                f'    """The request of {operation_id}: `{path}`."""',
+                f'    return Operation("{operation_id}", {loader}()(body=body))',
+                "",
+            ]
+            continue
+        if body is not None:
+            raise SpecError(
+                f"{where}: an operation with a body that is not a create is not generated yet: "
+                "teach tools/gen_surface.py `calls_module` its body"
+            )
+        parameters = [
+            _parameter(spec, where, p)
+            for p in (_resolve(spec, p) for p in operation.get("parameters", []))
+        ]
+        positional = [p for p in parameters if p["in"] == "path"]
+        keywords = [p for p in parameters if p["in"] != "path"]
+        signature = [f"{p['name']}: {p['annotation']}" for p in positional]
+        if keywords:
+            signature.append("*")
+            signature += [
+                f"{p['name']}: {p['annotation']}" + (f" = {p['default']}" if p["default"] else "")
+                for p in sorted(keywords, key=lambda p: p["default"] is not None)
+            ]
+        arguments = ", ".join(f"{p['name']}={p['check']}" for p in parameters)
+        forwarded = ", ".join(
+            [p["name"] for p in positional] + [f"{p['name']}={p['name']}" for p in keywords]
+        )
+        described = operation.get("description") or operation.get("summary") or operation_id
+        summary = described.split(". ")[0].strip().rstrip(".")
+        builders += [
+            "",
+            f"def {builder}({', '.join(signature)}) -> Operation:",
+            f'    """The request of {operation_id}: `{path}`."""',
+            f'    return Operation("{operation_id}", {loader}()({arguments}))',
+            "",
+        ]
+        result = envelopes[operation_id][0]
+        results.add(result)
+        resource, _, name = entry.method.rpartition(".")
+        owner = {"": "Client", "images": "Images"}.get(resource)
+        if owner is None or not name.isidentifier():
+            raise SpecError(
+                f"{where}: its method {entry.method!r} is neither `name` (on the clients) nor "
+                "`images.name`"
+            )
+        plans[owner] += [
+            "",
+            f"    def {name}(self: Bound{''.join(', ' + s for s in signature)}) -> Plan[{result}]:",
+            *_method_docstring(summary, f"`{path}` ({operation_id}), as the spec describes it."),
+            f"        result: {result} = yield from self._core.call_plan({builder}({forwarded}))",
+            "        return result",
+        ]
+        methods[owner].append(name)
+    lines = [
+        HEADER,
+        '"""The API\'s operations: each one\'s request builder, its parameters checked by the',
+        "spec's facts, and for every operation that is not a create its plan (`ClientCalls`,",
+        "`ImagesCalls`) and its methods on both clients (`_io.blocking`, `_io.awaitable`), where",
+        '`_operations.OPERATIONS` says. The methods of creates are written by hand (`_calls`)."""',
+        "",
+        "from __future__ import annotations",
+        "",
+        "import functools",
+        "from collections.abc import Callable",
+        "from typing import TYPE_CHECKING, Any, Literal",
+        "from uuid import UUID",
+        "",
+        "from .. import _params",
+        "from .._io import Plan, awaitable, blocking",
+        "from .._operations import Operation",
+        f"from .results import {', '.join(sorted(results))}",
+        "",
+        "if TYPE_CHECKING:",
+        f"    from imagegen_api.models import {', '.join(sorted(bodies))}",
+        "",
+        "    from .._core import Bound",
+        "",
+        "__all__ = [",
+        *(
+            f'    "{n}",'
+            for n in sorted(
+                [
+                    "ClientCalls",
+                    "ImagesCalls",
+                    "ClientMethods",
+                    "AsyncClientMethods",
+                    "ImagesMethods",
+                    "AsyncImagesMethods",
+                ]
+                + [f"{_py_snake(op)}_operation" for op in names]
+            )
+        ),
+        "]",
+        *builders,
+    ]
+    for owner in ("Client", "Images"):
+        lines += [
+            "",
+            "",
+            f"class {owner}Calls:",
+            f'    """The plans of `{owner}`\'s generated methods."""',
+        ]
+        lines += plans[owner] or ["", "    pass"]
+    for owner in ("Client", "Images"):
+        for prefix, maker in (("", "blocking"), ("Async", "awaitable")):
+            lines += [
+                "",
+                "",
+                f"class {prefix}{owner}Methods:",
+                f'    """`{prefix}{owner}`\'s generated methods."""',
+                "",
+            ]
+            lines += [f"    {n} = {maker}({owner}Calls.{n})" for n in methods[owner]] or [
+                "    pass"
+            ]
+    lines.append("")
+    return "\n".join(lines).replace(
+        "from typing import TYPE_CHECKING, Any, Literal",
+        "from typing import TYPE_CHECKING, Any, Literal  # noqa: F401 - as the spec needs",
+    )
+
+
+def _adopt_new_results(spec: Mapping[str, Any]) -> None:
+    """The schema a new operation answers with (its `data`) becomes a result class of the
+    schema's own name, so the operation needs no entry in CLASS_OF_SCHEMA to be generated."""
+    for item in spec["paths"].values():
+        for method, operation in item.items():
+            if method not in _METHODS:
+                continue
+            success = next((c for c in operation["responses"] if str(c).startswith("2")), None)
+            answer = _resolve(spec, operation["responses"][success]) if success else {}
+            schema = _resolve(
+                spec, answer.get("content", {}).get("application/json", {}).get("schema", {})
+            )
+            data_ref = _ref_name(schema.get("properties", {}).get("data", {}))
+            if data_ref is not None and data_ref not in CLASS_OF_SCHEMA:
+                CLASS_OF_SCHEMA[data_ref] = data_ref
+
+
 def render(spec_path: Path = SPEC) -> dict[str, str]:
     spec = yaml.safe_load(spec_path.read_text())
+    _adopt_new_results(spec)
     return {
         "__init__.py": (
             f'{HEADER}"""What the wrapper takes from spec/openapi.yaml (tools/gen_surface.py)."""\n'
@@ -521,6 +783,7 @@ def render(spec_path: Path = SPEC) -> dict[str, str]:
         "create.py": create_module(spec),
         "operations.py": operations_module(spec),
         "errors.py": errors_module(spec),
+        "calls.py": calls_module(spec, _table()),
         "results.py": results_module(spec),
     }
 

@@ -568,3 +568,140 @@ def test_the_cli_prints_a_new_error_code(evolved: Path, api: _ScriptedAPI) -> No
         400,
         "ValidationError",
     )
+
+
+# -- a new operation: the spec, one entry in the one table, and its sandbox handler ------------
+
+DELETE_ENTRY = '    "deleteImage": Entry(Kind.IDEMPOTENT_WRITE, "images.delete"),\n'
+DELETE_HANDLER = """
+
+async def delete_image(request: Request) -> Response:
+    caller = _authenticate(request)
+    generation_id = request.path_params["generationId"]
+    if not _UUID.match(generation_id):
+        raise ErrorAnswer.of("INVALID_GENERATION_ID")
+    generation = _control(request).generation_for(caller, generation_id)
+    return _json(200, {"success": True, "data": {"generationId": generation.id, "deleted": True}})
+"""
+
+
+def _add_delete_operation(spec: dict[str, Any]) -> None:
+    spec["components"]["schemas"]["DeletedGeneration"] = {
+        "type": "object",
+        "required": ["generationId", "deleted"],
+        "properties": {
+            "generationId": {"type": "string", "format": "uuid"},
+            "deleted": {"type": "boolean"},
+        },
+    }
+    get_image = spec["paths"]["/images/{generationId}"]["get"]
+    spec["paths"]["/images/{generationId}"]["delete"] = {
+        "operationId": "deleteImage",
+        "tags": ["images"],
+        "summary": "Delete a generation",
+        "description": "Deletes a generation and its outputs. Deleting it again changes nothing.",
+        "parameters": get_image["parameters"],
+        "responses": {
+            "200": {
+                "description": "Deleted.",
+                "content": {
+                    "application/json": {
+                        "schema": {
+                            "type": "object",
+                            "required": ["success", "data"],
+                            "properties": {
+                                "success": {"const": True},
+                                "data": {"$ref": "#/components/schemas/DeletedGeneration"},
+                            },
+                        }
+                    }
+                },
+            },
+            **{code: answer for code, answer in get_image["responses"].items() if code != "200"},
+        },
+    }
+
+
+@pytest.fixture(scope="module")
+def with_delete(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy whose spec gains `DELETE /images/{generationId}`, with exactly the hand edits the
+    README's worked example names: one entry in `_operations.py`, one sandbox handler."""
+    repo = tmp_path_factory.mktemp("with_delete")
+    _copy_repo(repo)
+    spec_path = repo / "spec" / "openapi.yaml"
+    spec = yaml.safe_load(spec_path.read_text())
+    _add_delete_operation(spec)
+    spec_path.write_text(yaml.safe_dump(spec, sort_keys=False))
+    table = repo / "wrapper" / "imagegen" / "_operations.py"
+    text = table.read_text()
+    anchor = '    "createImage": Entry(Kind.CREATE, "images.create"),\n'
+    assert anchor in text
+    table.write_text(text.replace(anchor, anchor + DELETE_ENTRY))
+    app = repo / "wrapper" / "imagegen" / "sandbox" / "_app.py"
+    text = app.read_text()
+    anchor = '    "getImage": get_image,\n'
+    assert anchor in text
+    text = text.replace(anchor, anchor + '    "deleteImage": delete_image,\n')
+    marker = "\n\n# The one table of the sandbox's API"
+    assert marker in text
+    app.write_text(text.replace(marker, DELETE_HANDLER + marker))
+    _regenerate(repo)
+    return repo
+
+
+def test_a_new_operation_is_a_method_of_both_clients_served_by_the_sandbox(
+    with_delete: Path,
+) -> None:
+    seen = _run(
+        with_delete,
+        """
+    import asyncio, json, imagegen
+    from imagegen.testing import Sandbox
+    out = []
+    with Sandbox() as sandbox:
+        client = sandbox.client(pacing=None)
+        made = client.images.create("a fox")
+        # An idempotent write is retried as a read: a 503 once, then the answer.
+        sandbox.control.add_fault("deleteImage", "status", code="INTERNAL_SERVER_ERROR", status=503)
+        deleted = client.images.delete(made.id)
+        out.append([type(deleted).__name__, deleted.id == made.id, deleted.deleted])
+        out.append(sandbox.control.request_counts()["deleteImage"])
+        async def run():
+            async with sandbox.async_client(pacing=None) as aclient:
+                return await aclient.images.delete(made)
+        out.append(asyncio.run(run()).deleted)
+        try:
+            client.images.delete("../account")
+        except imagegen.InvalidRequestError as exc:
+            out.append(exc.field)
+        try:
+            client.images.delete("7c9e6679-7425-40de-944b-e07fc1f90ae7")
+        except imagegen.NotFoundError as exc:
+            out.append(str(exc.code))
+    print(json.dumps(out))
+    """,
+    )
+    assert seen == [
+        ["DeletedGeneration", True, True],
+        {"503": 1, "200": 1},
+        True,
+        "generation_id",
+        "GENERATION_NOT_FOUND",
+    ]
+
+
+def test_a_new_operation_is_typed_for_the_users_type_checker(with_delete: Path) -> None:
+    done = _mypy(
+        with_delete,
+        """
+    import imagegen
+
+    async def main(client: imagegen.Client, aclient: imagegen.AsyncClient) -> None:
+        deleted: bool = client.images.delete("7c9e6679-7425-40de-944b-e07fc1f90ae7").deleted
+        adeleted: bool = (await aclient.images.delete("7c9e6679")).deleted
+        client.images.delete(3)  # line 7: not an id
+        client.images.remove("7c9e6679")  # line 8: no such method
+    """,
+    )
+    errors = [line for line in done.stdout.splitlines() if ": error:" in line]
+    assert [line.split(":")[1] for line in errors] == ["7", "8"], done.stdout

@@ -45,7 +45,7 @@ def test_each_operation_says_how_it_may_be_retried() -> None:
     # A POST is a create or an idempotent write: never retried as a read by accident.
     for name, (method, _) in SPEC_OPERATIONS.items():
         if method != "GET":
-            assert _operations.OPERATIONS[name] is not _operations.Kind.READ, name
+            assert _operations.OPERATIONS[name].kind is not _operations.Kind.READ, name
 
 
 def test_the_parser_has_a_result_for_each_operation() -> None:

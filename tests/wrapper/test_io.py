@@ -43,7 +43,7 @@ def test_both_clients_have_the_same_methods_with_the_same_signatures(
 def test_a_method_shows_what_it_returns_not_its_plan() -> None:
     assert inspect.signature(imagegen.Images.get).return_annotation == "Generation"
     assert inspect.signature(imagegen.AsyncClient.generate).return_annotation == "GenerationResult"
-    assert "The generation as it is now" in (imagegen.AsyncImages.get.__doc__ or "")
+    assert "Returns the current status" in (imagegen.AsyncImages.get.__doc__ or "")
 
 
 class Interrupted(VirtualClock):

@@ -17,25 +17,16 @@ import contextlib
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, Unpack
+from typing import TYPE_CHECKING, Any, Unpack
 from uuid import UUID
 
-from ._core import (
-    ClientCore,
-    GenerateItem,
-    OnUpdate,
-    account_operation,
-    get_operation,
-    list_operation,
-    status_operation,
-)
+from ._core import Bound, ClientCore, GenerateItem, OnUpdate
 from ._defaults import DEFAULT_MAX_DOWNLOAD_BYTES, DEFAULT_WAIT_TIMEOUT
 from ._errors import ImagegenError, InvalidRequestError
 from ._io import Plan
+from ._spec.calls import list_images_operation
 from ._spec.create import CREATE_OPTIONS, CreateOptions
 from ._types import (
-    Account,
-    ConnectionStatus,
     CreatedGeneration,
     Generation,
     GenerationPage,
@@ -50,17 +41,12 @@ if TYPE_CHECKING:
 __all__ = ["ClientCalls", "ImagesCalls", "PageWalk"]
 
 
-class _Bound(Protocol):
-    """What a method is called on: a client or its `images`, with the core they share."""
-
-    _core: ClientCore
-
-
 class ImagesCalls:
-    """`client.images` and `async_client.images`."""
+    """`client.images` and `async_client.images`: the methods of its create, and those that
+    compose several calls (the generated ones are `_spec.calls.ImagesCalls`)."""
 
     def create(
-        self: _Bound,
+        self: Bound,
         prompt: str,
         *,
         images: Sequence[_validation.ImageInput] | None = None,
@@ -77,18 +63,8 @@ class ImagesCalls:
         body = build_create_request(prompt, images=images, **options)
         return (yield from self._core.create_plan(body))
 
-    def get(self: _Bound, generation_id: str | UUID) -> Plan[Generation]:
-        """The generation as it is now."""
-        generation: Generation = yield from self._core.call_plan(get_operation(generation_id))
-        return generation
-
-    def list(self: _Bound, *, limit: int = 20, offset: int = 0) -> Plan[GenerationPage]:
-        """One page of generations, newest first."""
-        page: GenerationPage = yield from self._core.call_plan(list_operation(limit, offset))
-        return page
-
     def wait(
-        self: _Bound,
+        self: Bound,
         generation_id: str | UUID | CreatedGeneration | Generation,
         *,
         timeout: float | None = DEFAULT_WAIT_TIMEOUT,
@@ -107,7 +83,7 @@ class ImagesCalls:
         )
 
     def download(
-        self: _Bound,
+        self: Bound,
         generation: Generation | str | UUID,
         directory: str | os.PathLike[str],
         *,
@@ -127,20 +103,11 @@ class ImagesCalls:
 
 
 class ClientCalls:
-    """`Client` and `AsyncClient`."""
-
-    def status(self: _Bound) -> Plan[ConnectionStatus]:
-        """Check the key and the connection."""
-        status: ConnectionStatus = yield from self._core.call_plan(status_operation())
-        return status
-
-    def account(self: _Bound) -> Plan[Account]:
-        """The account behind the key, with its credits."""
-        account: Account = yield from self._core.call_plan(account_operation())
-        return account
+    """`Client` and `AsyncClient`: create, wait and download in one call, and batches of it
+    (the generated methods are `_spec.calls.ClientCalls`)."""
 
     def generate(
-        self: _Bound,
+        self: Bound,
         prompt: str,
         *,
         images: Sequence[_validation.ImageInput] | None = None,
@@ -162,7 +129,7 @@ class ClientCalls:
         return (yield from _finish(self._core, created, body, timeout, on_update, download_to))
 
     def generate_many(
-        self: _Bound,
+        self: Bound,
         items: Iterable[GenerateItem],
         *,
         timeout: float | None = DEFAULT_WAIT_TIMEOUT,
@@ -219,7 +186,9 @@ class PageWalk:
         """The plan of the next page, or None once the last was read."""
         if self._done:
             return None
-        return self._core.call_plan(list_operation(self._page_size, self._offset))
+        return self._core.call_plan(
+            list_images_operation(limit=self._page_size, offset=self._offset)
+        )
 
     def unseen(self, page: GenerationPage) -> Iterator[Generation]:
         self._done = not page.generations or not page.has_more

@@ -1,7 +1,9 @@
 """`Client` and `AsyncClient`: the SDK's entry points, with their `images` resources.
 
-Both are made of the same plans (`_calls`): each method here is `blocking(plan)` in `Client`
-and `awaitable(plan)` in `AsyncClient`, so the two cannot drift apart; all they differ in is
+Both are made of the same plans: each method is `blocking(plan)` in `Client` and
+`awaitable(plan)` in `AsyncClient`, so the two cannot drift apart. The methods of single API
+calls are generated from the spec (`_spec.calls`, where `_operations` says); those here compose
+calls (`_calls`: create, wait, download, generate, batches). all they differ in is
 the runner (`_io.SyncIO`, `_io.AsyncIO`) and how they close. Requests are built by the
 generated client's `_get_kwargs` (paths, parameters and bodies come from the spec), answers read
 by `_parsing`, and every decision (retries, reconciling a lost create, pacing, redirects, the
@@ -22,6 +24,7 @@ from ._core import DEFAULT, AuthHeader, ClientCore
 from ._io import AsyncIO, SyncIO, awaitable, blocking
 from ._pacing import Pacing
 from ._retry import RetryPolicy
+from ._spec.calls import AsyncClientMethods, AsyncImagesMethods, ClientMethods, ImagesMethods
 from ._types import Generation
 
 __all__ = ["AsyncClient", "AsyncImages", "Client", "Images"]
@@ -86,12 +89,10 @@ class _Configured(Generic[HttpT]):
 # -- the synchronous client -----------------------------------------------------------------
 
 
-class Images:
+class Images(ImagesMethods):
     """`client.images`: create, get, list, iterate, wait for and download generations."""
 
     create = blocking(ImagesCalls.create)
-    get = blocking(ImagesCalls.get)
-    list = blocking(ImagesCalls.list)
     wait = blocking(ImagesCalls.wait)
     download = blocking(ImagesCalls.download)
 
@@ -106,7 +107,13 @@ class Images:
             yield from walk.unseen(self._io.run(page))
 
 
-class Client(_Configured[httpx.Client], http=httpx.Client, runner=SyncIO, resource=Images):
+class Client(
+    ClientMethods,
+    _Configured[httpx.Client],
+    http=httpx.Client,
+    runner=SyncIO,
+    resource=Images,
+):
     """The imagegen API, synchronously.
 
     `api_key` and `base_url` default to `IMAGEGEN_API_KEY` and `IMAGEGEN_BASE_URL`. `timeout` is
@@ -115,8 +122,6 @@ class Client(_Configured[httpx.Client], http=httpx.Client, runner=SyncIO, resour
     any `httpx.Client` (it is closed only by its owner); `clock` is for tests.
     """
 
-    status = blocking(ClientCalls.status)
-    account = blocking(ClientCalls.account)
     generate = blocking(ClientCalls.generate)
     generate_many = blocking(ClientCalls.generate_many)
 
@@ -143,12 +148,10 @@ class Client(_Configured[httpx.Client], http=httpx.Client, runner=SyncIO, resour
 # -- the asynchronous client ----------------------------------------------------------------
 
 
-class AsyncImages:
+class AsyncImages(AsyncImagesMethods):
     """`async_client.images`: the same methods as `Images`, awaitable."""
 
     create = awaitable(ImagesCalls.create)
-    get = awaitable(ImagesCalls.get)
-    list = awaitable(ImagesCalls.list)
     wait = awaitable(ImagesCalls.wait)
     download = awaitable(ImagesCalls.download)
 
@@ -165,12 +168,14 @@ class AsyncImages:
 
 
 class AsyncClient(
-    _Configured[httpx.AsyncClient], http=httpx.AsyncClient, runner=AsyncIO, resource=AsyncImages
+    AsyncClientMethods,
+    _Configured[httpx.AsyncClient],
+    http=httpx.AsyncClient,
+    runner=AsyncIO,
+    resource=AsyncImages,
 ):
     """The imagegen API, awaitable; the same arguments and behaviour as `Client`."""
 
-    status = awaitable(ClientCalls.status)
-    account = awaitable(ClientCalls.account)
     generate = awaitable(ClientCalls.generate)
     generate_many = awaitable(ClientCalls.generate_many)
 

@@ -35,10 +35,9 @@ import logging
 import os
 import threading
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, Literal, Required, TypeAlias, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, Protocol, Required, TypeAlias, TypeVar
 from uuid import UUID
 
-import attrs
 import httpx
 from imagegen_api.models import GenerationStatus
 
@@ -54,10 +53,11 @@ from ._errors import (
 )
 from ._io import Close, HoldCreateLock, Plan, Read, Sleep, Transmit
 from ._net import is_loopback_host
-from ._operations import OPERATIONS, Kind
+from ._operations import Operation
 from ._pacing import CreatePacer, Pacing
 from ._retry import Outcome, RetryPolicy, RetryState, decide, describe
 from ._secrets import Secret, install_filter, scrub_error
+from ._spec.calls import create_image_operation, get_image_operation, list_images_operation
 from ._spec.create import CreateOptions
 from ._spec.operations import OPERATIONS as SPEC_OPERATIONS
 from ._types import CreatedGeneration, Generation, GenerationPage
@@ -75,9 +75,7 @@ __all__ = [
     "GenerateItem",
     "OnUpdate",
     "Operation",
-    "account_operation",
     "check_base_url",
-    "status_operation",
 ]
 
 logger = logging.getLogger("imagegen")
@@ -170,17 +168,11 @@ def _http_date(value: str | None) -> float | None:
 _IN_PROGRESS = frozenset({GenerationStatus.STARTING, GenerationStatus.PROCESSING})
 
 
-@attrs.frozen
-class Operation:
-    """One API call, as the generated module describes it."""
+class Bound(Protocol):
+    """What a method of the clients is called on: a client or its `images`, with the core they
+    share (the plans of `_calls` and `_spec.calls` take it as `self`)."""
 
-    operation_id: str
-    kwargs: dict[str, Any]
-
-    @property
-    def creates(self) -> bool:
-        """Whether sending it again could charge twice (`_operations`: a create)."""
-        return OPERATIONS[self.operation_id] is Kind.CREATE
+    _core: ClientCore
 
 
 class ClientCore:
@@ -557,7 +549,7 @@ class ClientCore:
 
     def _create_plan(self, body: CreateImageRequest) -> Plan[CreatedGeneration]:
         yield from self.pace_plan()
-        operation = create_operation(body)
+        operation = create_image_operation(body)
         state = self.retry_state(operation)
         while True:
             sent_at, sent_mono = self.clock.time(), self.clock.monotonic()
@@ -597,7 +589,9 @@ class ClientCore:
         """Look in listImages for the generation a lost create made. If the list cannot be
         read, the create's own failure is raised: sending again could charge twice."""
         try:
-            page, answer = yield from self.answered_plan(list_operation(_RECONCILE_PAGE, 0))
+            page, answer = yield from self.answered_plan(
+                list_images_operation(limit=_RECONCILE_PAGE)
+            )
         except (APIError, APIConnectionError) as exc:
             logger.warning("could not look for the lost create in listImages: %s", describe(exc))
             # Not sent again, and not to be: it may have been made, and nothing says it was not.
@@ -644,7 +638,7 @@ class ClientCore:
 
         def look(generation_id: str, deadline: float | None) -> Plan[Generation]:
             generation: Generation = yield from self.call_plan(
-                get_operation(generation_id), deadline
+                get_image_operation(generation_id), deadline
             )
             return generation
 
@@ -669,7 +663,7 @@ class ClientCore:
     ) -> Plan[_download.DownloadedFiles]:
         """Save the generation's outputs (`_download`); a generation given by id is got first."""
         if not isinstance(generation, Generation):
-            got: Generation = yield from self.call_plan(get_operation(generation))
+            got: Generation = yield from self.call_plan(get_image_operation(generation))
             generation = got
         from ._download import download_plan
 
@@ -695,72 +689,13 @@ def given_up(error: APIError | APIConnectionError, operation: Operation) -> None
     error.retryable = decide(error, creates=operation.creates).sends_again
 
 
-def list_operation(limit: int, offset: int) -> Operation:
-    from imagegen_api.api.images import list_images
-
-    for name, value, low, high in (("limit", limit, 1, 100), ("offset", offset, 0, None)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < low:
-            raise InvalidRequestError(
-                f"{name} must be an integer >= {low}, got {value!r}", field=name
-            )
-        if high is not None and value > high:
-            raise InvalidRequestError(
-                f"{name} must be at most {high}, got {value!r}; use images.iter() to walk "
-                "every page",
-                field=name,
-            )
-    return Operation("listImages", list_images._get_kwargs(limit=limit, offset=offset))
-
-
-# Loaders of what a get needs on every call, imported at the first (costly to import, see the
-# module docstring): on the hot path a cached call costs less than an import statement.
-
-
-@functools.cache
-def _get_image_kwargs() -> Callable[[UUID], dict[str, Any]]:
-    from imagegen_api.api.images import get_image
-
-    return get_image._get_kwargs
-
-
-@functools.cache
-def _check_generation_id() -> Callable[[object], str]:
-    from ._validation import check_generation_id
-
-    return check_generation_id
-
-
 @functools.cache
 def _parse_response() -> Callable[..., Any]:
+    # Loaded at the first answer (`_parsing` costs milliseconds to import); on the hot path a
+    # cached call costs less than an import statement.
     from ._parsing import parse_response
 
     return parse_response
-
-
-def get_operation(generation_id: object) -> Operation:
-    # The id is parsed once, here, and the UUID goes to the generated path builder. Only what
-    # does not parse as it is goes to `check_generation_id` (which, given a UUID, would only
-    # format it): it accepts a UUID padded with spaces, and says what is wrong with the rest.
-    value = _parsed_id(id_of(generation_id))
-    if not isinstance(value, UUID):
-        value = UUID(_check_generation_id()(value))
-    return Operation("getImage", _get_image_kwargs()(value))
-
-
-def _parsed_id(value: object) -> object:
-    """`value` as a UUID when it is a string that parses as one; otherwise as it came."""
-    if isinstance(value, str):
-        try:
-            return UUID(value)
-        except ValueError:
-            return value
-    return value
-
-
-def create_operation(body: CreateImageRequest) -> Operation:
-    from imagegen_api.api.images import create_image
-
-    return Operation("createImage", create_image._get_kwargs(body=body))
 
 
 def id_of(generation: object) -> object:
@@ -782,15 +717,3 @@ def timeout_for(timeout: Any, owned: bool) -> httpx.Timeout | None:
             field="timeout",
         )
     return httpx.Timeout(float(timeout))
-
-
-def status_operation() -> Operation:
-    from imagegen_api.api.account import get_status
-
-    return Operation("getStatus", get_status._get_kwargs())
-
-
-def account_operation() -> Operation:
-    from imagegen_api.api.account import get_account
-
-    return Operation("getAccount", get_account._get_kwargs())

@@ -23,7 +23,7 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Callable, Mapping
-from typing import Any, Literal, overload
+from typing import Any
 from uuid import UUID
 
 import attrs
@@ -40,20 +40,15 @@ from ._errors import (
 )
 from ._secrets import scrub_error
 from ._spec import results
+from ._spec.operations import OperationId
 from ._spec.results import (
     RESULT_OF,
     SHAPES,
-    Account,
-    ConnectionStatus,
-    CreatedGeneration,
     Generation,
-    GenerationPage,
 )
 
 __all__ = ["OPERATIONS", "OperationId", "parse_response", "read", "unknown_status_error"]
 
-OperationId = Literal["getStatus", "getAccount", "listImages", "getImage", "createImage"]
-_Result = ConnectionStatus | Account | GenerationPage | Generation | CreatedGeneration
 
 # The result class of each operation: the spec's answer, as `_spec.results` shapes it.
 OPERATIONS: Mapping[str, type[Any]] = {op: getattr(results, cls) for op, cls in RESULT_OF.items()}
@@ -70,36 +65,11 @@ _CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[
 _STATUSES: Mapping[str, GenerationStatus] = {status.value: status for status in GenerationStatus}
 
 
-@overload
 def parse_response(
-    operation_id: Literal["getStatus"], response: httpx.Response, *, now: float | None = None
-) -> ConnectionStatus: ...
-@overload
-def parse_response(
-    operation_id: Literal["getAccount"], response: httpx.Response, *, now: float | None = None
-) -> Account: ...
-@overload
-def parse_response(
-    operation_id: Literal["listImages"], response: httpx.Response, *, now: float | None = None
-) -> GenerationPage: ...
-@overload
-def parse_response(
-    operation_id: Literal["getImage"], response: httpx.Response, *, now: float | None = None
-) -> Generation: ...
-@overload
-def parse_response(
-    operation_id: Literal["createImage"], response: httpx.Response, *, now: float | None = None
-) -> CreatedGeneration: ...
-@overload
-def parse_response(
-    operation_id: str, response: httpx.Response, *, now: float | None = None
-) -> _Result: ...
-
-
-def parse_response(
-    operation_id: str, response: httpx.Response, *, now: float | None = None
-) -> _Result:
-    """The wrapper type for `operation_id`'s answer, or the `APIError` the answer stands for.
+    operation_id: OperationId | str, response: httpx.Response, *, now: float | None = None
+) -> Any:
+    """The result class of `operation_id`'s answer (`_spec.results.RESULT_OF`: a
+    `Generation` for getImage...), or the `APIError` the answer stands for.
 
     `now` (epoch seconds) turns an `X-RateLimit-Reset` moment into a delay on the error.
     """
@@ -133,7 +103,7 @@ def parse_response(
         # Rare: getImage reports a status this client does not know. A wait on it ends with an
         # error, which should carry this answer as a refused answer's error does.
         return attrs.evolve(result, status=_UnknownStatus.of(result.status, response))
-    return result  # type: ignore[no-any-return]
+    return result
 
 
 def read(name: str, data: Mapping[str, Any], envelope: Mapping[str, Any] | None = None) -> Any:

@@ -7,9 +7,11 @@ to (tests/spec/test_operation_tables.py)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Literal, TypeAlias
 
-__all__ = ["OPERATIONS"]
+__all__ = ["OPERATIONS", "OperationId"]
+
+OperationId: TypeAlias = Literal["getStatus", "getAccount", "listImages", "createImage", "getImage"]
 
 OPERATIONS: Mapping[str, Mapping[str, Any]] = {
     "getStatus": {

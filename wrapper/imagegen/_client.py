@@ -66,7 +66,7 @@ from ._types import (
 if TYPE_CHECKING:
     import asyncio
 
-    from imagegen_api.models import CreateImageRequest
+    from imagegen._api.models import CreateImageRequest
 
     from . import _download, _polling, _validation
     from ._spec.create import CreateOptions

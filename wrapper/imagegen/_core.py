@@ -20,7 +20,7 @@ What only requests need is imported inside the functions that first need it, not
 because each costs milliseconds against `make bench`'s budget for `import imagegen` (1.3x
 `import httpx`; measured self times after `import imagegen`): a generated operation module
 10-13 ms (it loads the generated client, `errors` and the attrs models it uses),
-`imagegen_api.types` ~2 ms (attrs classes), `_validation` ~6 ms, `_parsing` ~10 ms, `_polling`
+`imagegen._api.types` ~2 ms (attrs classes), `_validation` ~6 ms, `_parsing` ~10 ms, `_polling`
 ~18 ms, `_download` ~8 ms. `import imagegen` and building a client do not pay for them; the first
 request does. The generated enums cost well under a millisecond and are imported at the top.
 """
@@ -41,7 +41,8 @@ from uuid import UUID
 
 import attrs
 import httpx
-from imagegen_api.models import GenerationStatus
+
+from imagegen._api.models import GenerationStatus
 
 from ._clock import Clock, SystemClock
 from ._errors import (
@@ -62,7 +63,7 @@ from ._spec.operations import OPERATIONS as SPEC_OPERATIONS
 from ._types import CreatedGeneration, Generation, GenerationPage
 
 if TYPE_CHECKING:
-    from imagegen_api.models import CreateImageRequest
+    from imagegen._api.models import CreateImageRequest
 
     from . import _polling
     from ._validation import ImageInput
@@ -446,7 +447,7 @@ class ClientCore:
         while the one a lost create made is in progress nothing newer can exist. It keeps the
         match right when the server's `Date` and `createdAt` disagree, or it sends no `Date`.
         """
-        from imagegen_api.types import Unset
+        from imagegen._api.types import Unset
 
         expected: dict[str, object] = {"prompt": body.prompt}
         for field in ("name", "num_outputs", "is_public"):
@@ -633,7 +634,7 @@ def given_up(error: APIError | APIConnectionError, operation: Operation) -> None
 
 
 def list_operation(limit: int, offset: int) -> Operation:
-    from imagegen_api.api.images import list_images
+    from imagegen._api.api.images import list_images
 
     for name, value, low, high in (("limit", limit, 1, 100), ("offset", offset, 0, None)):
         if isinstance(value, bool) or not isinstance(value, int) or value < low:
@@ -655,7 +656,7 @@ def list_operation(limit: int, offset: int) -> Operation:
 
 @functools.cache
 def _get_image_kwargs() -> Callable[[UUID], dict[str, Any]]:
-    from imagegen_api.api.images import get_image
+    from imagegen._api.api.images import get_image
 
     return get_image._get_kwargs
 
@@ -695,7 +696,7 @@ def _parsed_id(value: object) -> object:
 
 
 def create_operation(body: CreateImageRequest) -> Operation:
-    from imagegen_api.api.images import create_image
+    from imagegen._api.api.images import create_image
 
     return Operation("createImage", create_image._get_kwargs(body=body))
 
@@ -707,7 +708,7 @@ def id_of(generation: object) -> object:
 
 
 def schedule_for(body: CreateImageRequest) -> _polling.PollSchedule:
-    from imagegen_api.types import Unset
+    from imagegen._api.types import Unset
 
     from . import _polling
 
@@ -721,7 +722,7 @@ def schedule_for(body: CreateImageRequest) -> _polling.PollSchedule:
 
 def initial_view(created: CreatedGeneration, body: CreateImageRequest) -> Generation:
     """The generation as a create reports it, for the first `on_update` of `generate()`."""
-    from imagegen_api.types import Unset
+    from imagegen._api.types import Unset
 
     return Generation(
         id=created.id,
@@ -806,12 +807,12 @@ def timeout_for(timeout: Any, owned: bool) -> httpx.Timeout | None:
 
 
 def status_operation() -> Operation:
-    from imagegen_api.api.account import get_status
+    from imagegen._api.api.account import get_status
 
     return Operation("getStatus", get_status._get_kwargs())
 
 
 def account_operation() -> Operation:
-    from imagegen_api.api.account import get_account
+    from imagegen._api.api.account import get_account
 
     return Operation("getAccount", get_account._get_kwargs())

@@ -9,6 +9,7 @@ to imagegen/_api, and the editable install's finder (hatch_build.py) loads it fr
 from __future__ import annotations
 
 import importlib
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -17,9 +18,8 @@ import textwrap
 import zipfile
 from pathlib import Path
 
-import pytest
-
 import imagegen
+import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 GENERATED = ROOT / "generated" / "imagegen" / "_api"
@@ -98,8 +98,10 @@ def test_imagegen_exports_no_name_of_the_generated_package_itself() -> None:
 
 def _build(args: list[str], out: Path) -> Path:
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation"]
-        + ["--wheel-dir", str(out), *args],
+        [
+            *(sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps"),
+            *("--no-build-isolation", "--wheel-dir", str(out), *args),
+        ],
         check=True,
     )
     (built,) = out.glob("*.whl")
@@ -152,8 +154,10 @@ def test_an_installed_wheel_imports_the_generated_client_only_as_imagegen_api(
 ) -> None:
     target = tmp_path / "site"
     subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-index"]
-        + ["--target", str(target), str(built)],
+        [
+            *(sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-index"),
+            *("--target", str(target), str(built)),
+        ],
         check=True,
     )
     # -S: no site, so none of this checkout's editable install (.pth files, finder) is active;
@@ -161,3 +165,41 @@ def test_an_installed_wheel_imports_the_generated_client_only_as_imagegen_api(
     dependencies = sysconfig.get_paths()["purelib"]
     prelude = f"import sys; sys.path[:0] = [{str(target)!r}, {dependencies!r}]\n"
     assert _probe(tmp_path, flags=("-S",), prelude=prelude) == target / "imagegen" / "_api"
+
+
+def test_the_api_gate_reads_the_generated_client_inside_imagegen_and_not_as_public() -> None:
+    from tests.tools.conftest import load_tool
+
+    api = load_tool("check_api").load_api()
+    # Re-exported from imagegen._api.models: resolved, under its public name only.
+    assert api["imagegen.ErrorCode"]["kind"] == "class"
+    assert "imagegen.ErrorCode.INSUFFICIENT_CREDITS" in api
+    assert not [path for path in api if path.startswith(("imagegen._api", OLD_NAME))]
+
+
+def test_the_drift_gate_fails_on_what_the_generator_does_not_write_in_generated(
+    tmp_path: Path,
+) -> None:
+    # A copy of generated/ with a hand-written half of the package and the old package's folder
+    # (as a checkout keeps it after the move, holding only bytecode).
+    copy = tmp_path / "generated"
+    shutil.copytree(ROOT / "generated", copy, ignore=shutil.ignore_patterns("__pycache__"))
+    (copy / "imagegen" / "__init__.py").write_text("")
+    (copy / OLD_NAME / "__pycache__").mkdir(parents=True)
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "generate.py"), "--check", str(copy)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert "not generated from the spec: imagegen/__init__.py" in done.stdout
+    assert f"not generated from the spec: {OLD_NAME}/" in done.stdout
+    # The copy as it was generated passes.
+    (copy / "imagegen" / "__init__.py").unlink()
+    shutil.rmtree(copy / OLD_NAME)
+    subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "generate.py"), "--check", str(copy)],
+        capture_output=True,
+        check=True,
+    )

@@ -26,7 +26,7 @@ def _where(filename: str, line: int, name: str) -> str:
     if filename in ("~", ""):
         return name
     parts = Path(filename).parts
-    for anchor in ("imagegen_api", "imagegen", "site-packages", "python3.11"):
+    for anchor in ("imagegen", "site-packages", "python3.11"):
         if anchor in parts:
             index = len(parts) - 1 - parts[::-1].index(anchor)
             start = index + 1 if anchor in ("site-packages", "python3.11") else index

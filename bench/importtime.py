@@ -55,7 +55,7 @@ def import_times(module: str, cwd: str) -> tuple[int, dict[str, int]]:
 def _package(name: str) -> str:
     """Wrapper modules one by one; anything else by its top-level package."""
     parts = name.split(".")
-    return ".".join(parts[:2]) if parts[0] in ("imagegen", "imagegen_api") else parts[0]
+    return ".".join(parts[:2]) if parts[0] == "imagegen" else parts[0]
 
 
 def run(runs: int = RUNS) -> list[Figure]:

@@ -7,8 +7,9 @@ The public API is every name in `imagegen.__all__`: for a function its parameter
 annotation, default), return annotation and labels (async, classmethod, ...); for a class its
 bases (the exception tree) and its public members (attributes with annotation and value,
 properties, methods, and the dunders a caller uses such as `__init__` and `__enter__`). griffe
-reads it from the source statically (nothing is imported), with `wrapper/` and `generated/` as
-its search path.
+reads it from the source statically (nothing is imported), from `wrapper/imagegen` and
+`generated/imagegen` (the private subpackage `imagegen._api`) laid out in one folder, as the wheel
+installs them. Names under `imagegen._api` count only where `imagegen.__all__` re-exports them.
 
 The baseline is a small flat JSON object, one entry per public path, sorted, one parameter a
 line, so a change of the API is a short reviewable diff. (griffe's own dump of the package, which
@@ -29,7 +30,9 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import shutil
 import sys
+import tempfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -80,15 +83,29 @@ Api = dict[str, Entry]
 
 def load_api(package: str = PACKAGE, search_paths: tuple[Path, ...] = SEARCH_PATHS) -> Api:
     """The public API of `package`, read by griffe, as {public path: entry}."""
-    loader = griffe.GriffeLoader(
-        search_paths=[str(p) for p in search_paths], allow_inspection=False
-    )
-    module = loader.load(package)
-    # Names re-exported from the generated client (ErrorCode) resolve only once it is loaded.
+    with tempfile.TemporaryDirectory() as scratch:
+        return _read_api(package, _installed_layout(package, search_paths, Path(scratch)))
+
+
+def _installed_layout(package: str, search_paths: tuple[Path, ...], scratch: Path) -> Path:
+    """A folder holding `package` as a wheel installs it: the parts of it in each search path,
+    in one tree. The generated client, generated/imagegen/_api, is the subpackage
+    imagegen._api of wrapper/imagegen; griffe, like Python, reads a package from one folder only,
+    and names re-exported from it (ErrorCode) resolve only once it is read with the package."""
     for path in search_paths:
-        for other in sorted(path.glob("*/__init__.py")):
-            if other.parent.name != package:
-                loader.load(other.parent.name)
+        if (path / package).is_dir():
+            shutil.copytree(
+                path / package,
+                scratch / package,
+                ignore=shutil.ignore_patterns("__pycache__"),
+                dirs_exist_ok=True,
+            )
+    return scratch
+
+
+def _read_api(package: str, search_path: Path) -> Api:
+    loader = griffe.GriffeLoader(search_paths=[str(search_path)], allow_inspection=False)
+    module = loader.load(package)
     loader.resolve_aliases(implicit=False, external=None)
     assert isinstance(module, griffe.Module)
     exported = module.exports if module.exports is not None else []

@@ -3,7 +3,7 @@
     python tools/gen_surface.py            # rewrite wrapper/imagegen/_spec from spec/openapi.yaml
     python tools/gen_surface.py --check    # exit 1 and show the diff if it drifted
 
-openapi-python-client makes the low-level client (generated/imagegen_api). This makes the part
+openapi-python-client makes the low-level client (generated/imagegen/_api). This makes the part
 of the user-facing surface that mirrors the spec, so a change of the spec reaches users through
 `make generate` alone:
 
@@ -159,7 +159,7 @@ def create_module(spec: Mapping[str, Any]) -> str:
         "from typing import TYPE_CHECKING, Any, Literal, TypedDict",
         "",
         "if TYPE_CHECKING:",
-        f"    from imagegen_api.models import {', '.join(enums)}" if enums else "    pass",
+        f"    from imagegen._api.models import {', '.join(enums)}" if enums else "    pass",
         "",
         '__all__ = ["CREATE_OPTIONS", "CREATE_REQUEST_SCHEMA", "CreateOptions"]',
         "",
@@ -620,7 +620,7 @@ def calls_module(spec: Mapping[str, Any], table: Mapping[str, Any]) -> str:
             "",
             "@functools.cache",
             f"def {loader}() -> Callable[..., dict[str, Any]]:",
-            f"    from imagegen_api.api.{tag} import {module}",
+            f"    from imagegen._api.api.{tag} import {module}",
             "",
             f"    return {module}._get_kwargs",
             "",
@@ -707,7 +707,7 @@ def calls_module(spec: Mapping[str, Any], table: Mapping[str, Any]) -> str:
         f"from .results import {', '.join(sorted(results))}",
         "",
         "if TYPE_CHECKING:",
-        f"    from imagegen_api.models import {', '.join(sorted(bodies))}",
+        f"    from imagegen._api.models import {', '.join(sorted(bodies))}",
         "",
         "    from .._core import Bound",
         "",

@@ -1,5 +1,6 @@
 """The distribution (`imagegen-sdk`: the name `imagegen` on PyPI is another project's) ships
-both packages, typed, with the `imagegen` command, and `import imagegen` stays lean."""
+the package, with the generated client inside it as imagegen._api, typed, with the `imagegen`
+command, and `import imagegen` stays lean."""
 
 from __future__ import annotations
 
@@ -37,10 +38,10 @@ def test_wheel_holds_the_wrapper_and_the_generated_client_with_type_markers(
     for required in (
         "imagegen/__init__.py",
         "imagegen/py.typed",
-        "imagegen_api/__init__.py",
-        "imagegen_api/py.typed",
-        "imagegen_api/models/generation.py",
-        "imagegen_api/api/images/create_image.py",
+        "imagegen/_api/__init__.py",
+        "imagegen/_api/py.typed",
+        "imagegen/_api/models/generation.py",
+        "imagegen/_api/api/images/create_image.py",
     ):
         assert required in names, f"{required} missing from the wheel"
     assert not any(n.startswith(("wrapper/", "generated/", "tests/")) for n in names)
@@ -118,7 +119,7 @@ def test_import_imagegen_loads_no_cli_or_sandbox_dependency() -> None:
     # so only what imagegen adds on top of httpx is imagegen's doing.
     heavy = ("starlette", "uvicorn", "PIL", "rich", "anyio", "imagegen.sandbox", "imagegen.cli")
     code = (
-        "import sys, httpx; before = set(sys.modules); import imagegen, imagegen_api; "
+        "import sys, httpx; before = set(sys.modules); import imagegen, imagegen._api; "
         f"added = set(sys.modules) - before; "
         f"print(','.join(sorted(m for m in added if m.split('.')[0] in {heavy!r} "
         f"or m in {heavy!r})))"

@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable
 
 import httpx
 import pytest
-from imagegen_api.models import ErrorCode
+from imagegen._api.models import ErrorCode
 
 from ._support import Api, b64, image_bytes
 

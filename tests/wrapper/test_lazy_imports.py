@@ -2,7 +2,7 @@
 operation modules, the parser, validation, polling, downloads, asyncio) is loaded where it is
 first needed, and the names loaded on first use (PEP 562) are the very objects they stand for.
 
-The generated enums are cheap since `imagegen_api.models` imports each model lazily (the
+The generated enums are cheap since `imagegen._api.models` imports each model lazily (the
 project's template), so they are plain imports: `import imagegen` loads those two modules of the
 generated package and nothing else of it."""
 
@@ -14,15 +14,15 @@ import sys
 import typing
 
 import imagegen
-import imagegen_api.models
+import imagegen._api.models
 import pytest
 from imagegen import _core, _defaults, _download, _polling
 
 # Each costly to import (milliseconds each, against a budget of 1.3x `import httpx`), and none
-# is needed before a request. Of `imagegen_api`, only ENUMS may be loaded.
+# is needed before a request. Of `imagegen._api`, only ENUMS may be loaded.
 DEFERRED = (
     "asyncio",
-    "imagegen_api",
+    "imagegen._api",
     "imagegen._parsing",
     "imagegen._validation",
     "imagegen._polling",
@@ -34,8 +34,8 @@ def _loaded_after(code: str) -> list[str]:
     """The modules of DEFERRED that a fresh interpreter has loaded after running `code`."""
     probe = (
         f"import sys\n{code}\n"
-        f"print(','.join(sorted(m for m in sys.modules if m.split('.')[0] in {DEFERRED!r} "
-        f"or m in {DEFERRED!r})))"
+        f"print(','.join(sorted(m for m in sys.modules "
+        f"if any(m == d or m.startswith(d + '.') for d in {DEFERRED!r}))))"
     )
     result = subprocess.run(
         [sys.executable, "-c", probe], check=True, capture_output=True, text=True
@@ -45,10 +45,10 @@ def _loaded_after(code: str) -> list[str]:
 
 # The generated modules `import imagegen` loads: the two enums it names, and their packages.
 ENUMS = (
-    "imagegen_api",
-    "imagegen_api.models",
-    "imagegen_api.models.error_code",
-    "imagegen_api.models.generation_status",
+    "imagegen._api",
+    "imagegen._api.models",
+    "imagegen._api.models.error_code",
+    "imagegen._api.models.generation_status",
 )
 
 
@@ -59,7 +59,8 @@ def test_import_loads_no_generated_code_asyncio_or_request_time_modules() -> Non
 def test_import_loads_the_generated_enums_it_names_and_no_other_model() -> None:
     probe = (
         "import sys, imagegen\n"
-        "print(','.join(sorted(m for m in sys.modules if m.split('.')[0] == 'imagegen_api')))"
+        "print(','.join(sorted(m for m in sys.modules "
+        "if m == 'imagegen._api' or m.startswith('imagegen._api.'))))"
     )
     result = subprocess.run(
         [sys.executable, "-c", probe], check=True, capture_output=True, text=True
@@ -103,16 +104,16 @@ def test_the_first_request_loads_the_generated_client() -> None:
         "    assert error.code == 'GENERATION_NOT_FOUND', error.code\n"
     )
     loaded = _loaded_after(code)
-    assert "imagegen_api.client" in loaded
-    assert "imagegen_api.api.images.get_image" in loaded
+    assert "imagegen._api.client" in loaded
+    assert "imagegen._api.api.images.get_image" in loaded
     assert "imagegen._parsing" in loaded
 
 
 @pytest.mark.parametrize(
     ("name", "expected"),
     [
-        ("ErrorCode", imagegen_api.models.ErrorCode),
-        ("GenerationStatus", imagegen_api.models.GenerationStatus),
+        ("ErrorCode", imagegen._api.models.ErrorCode),
+        ("GenerationStatus", imagegen._api.models.GenerationStatus),
         ("PollSchedule", _polling.PollSchedule),
         ("DownloadedFiles", _download.DownloadedFiles),
         ("DownloadError", _download.DownloadError),
@@ -130,8 +131,8 @@ def test_the_private_modules_serve_their_generated_names_too() -> None:
     from imagegen._errors import ErrorCode
     from imagegen._types import GenerationStatus
 
-    assert ErrorCode is imagegen_api.models.ErrorCode
-    assert GenerationStatus is imagegen_api.models.GenerationStatus
+    assert ErrorCode is imagegen._api.models.ErrorCode
+    assert GenerationStatus is imagegen._api.models.GenerationStatus
 
 
 def test_every_public_name_is_there_and_an_unknown_one_is_an_attribute_error() -> None:
@@ -147,12 +148,12 @@ def test_every_public_name_is_there_and_an_unknown_one_is_an_attribute_error() -
 def test_type_hints_of_the_results_resolve_to_the_generated_enum() -> None:
     hints = typing.get_type_hints(imagegen.Generation)
     # The generated enum, or the raw string of a status this client does not know.
-    assert hints["status"] == imagegen_api.models.GenerationStatus | str
+    assert hints["status"] == imagegen._api.models.GenerationStatus | str
     assert typing.get_type_hints(imagegen.CreatedGeneration)["status"] == hints["status"]
     # ... also in a fresh interpreter, where nothing has loaded the generated models yet.
     code = (
         "import typing, imagegen\n"
-        "import imagegen_api.models as m\n"
+        "import imagegen._api.models as m\n"
         "assert typing.get_type_hints(imagegen.Generation)['status'] == m.GenerationStatus | str\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
@@ -176,7 +177,7 @@ def test_the_client_signatures_show_the_defaults_the_modules_use() -> None:
 
 
 def test_status_predicates_use_the_generated_statuses() -> None:
-    status = imagegen_api.models.GenerationStatus
+    status = imagegen._api.models.GenerationStatus
     for value in status:
         generation = imagegen.Generation(id="x", status=value)
         assert generation.succeeded is (value == status.SUCCEEDED)

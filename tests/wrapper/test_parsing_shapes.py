@@ -17,9 +17,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from imagegen import _parsing
+from imagegen._api import models
+from imagegen._api.types import Unset
 from imagegen._spec.results import SHAPES
-from imagegen_api import models
-from imagegen_api.types import Unset
 
 from tests.fuzz import bodies
 

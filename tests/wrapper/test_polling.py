@@ -12,6 +12,7 @@ from typing import Any
 import attrs
 import httpx
 import pytest
+from imagegen._api.models import ErrorCode, GenerationStatus, Resolution
 from imagegen._clock import VirtualClock
 from imagegen._errors import (
     GenerationFailedError,
@@ -29,7 +30,6 @@ from imagegen._polling import (
     wait_plan,
 )
 from imagegen._types import Generation
-from imagegen_api.models import ErrorCode, GenerationStatus, Resolution
 
 GEN_ID = "7c9e6679-7425-40de-944b-e07fc1f90ae7"
 

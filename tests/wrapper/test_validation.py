@@ -9,11 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from imagegen._api.models import AspectRatio, CreateImageRequest, Resolution
+from imagegen._api.types import UNSET
 from imagegen._errors import ImagegenError, InvalidRequestError
 from imagegen._images import MAX_IMAGE_BYTES
 from imagegen._validation import build_create_request, check_generation_id
-from imagegen_api.models import AspectRatio, CreateImageRequest, Resolution
-from imagegen_api.types import UNSET
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 32

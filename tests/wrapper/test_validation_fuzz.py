@@ -10,9 +10,9 @@ import jsonschema
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from imagegen._api.models import CreateImageRequest
 from imagegen._errors import InvalidRequestError
 from imagegen._validation import build_create_request, check_generation_id
-from imagegen_api.models import CreateImageRequest
 
 SPEC = Path(__file__).resolve().parents[2] / "spec" / "openapi.yaml"
 _SPEC = yaml.safe_load(SPEC.read_text())

@@ -13,7 +13,7 @@ from typing import Any
 
 import httpx
 import imagegen
-import imagegen_api.models
+import imagegen._api.models
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -83,7 +83,7 @@ def test_every_str_field_of_a_create_is_known_here() -> None:
     from imagegen._client import AsyncImages, Images
     from imagegen._spec.create import CreateOptions
 
-    options = set(typing.get_type_hints(CreateOptions, localns=vars(imagegen_api.models)))
+    options = set(typing.get_type_hints(CreateOptions, localns=vars(imagegen._api.models)))
     for method in (Images.create, AsyncImages.create, imagegen.Client.generate):
         parameters = inspect.signature(method).parameters
         assert parameters["options"].kind is inspect.Parameter.VAR_KEYWORD

@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 import yaml
 from imagegen import webhooks
+from imagegen._api.models import ErrorCode, GenerationStatus
 from imagegen._errors import ImagegenError
 from imagegen.webhooks import InvalidWebhookError, WebhookEvent, parse
-from imagegen_api.models import ErrorCode, GenerationStatus
 
 SPEC = Path(__file__).resolve().parents[2] / "spec" / "openapi.yaml"
 GEN_ID = "7c9e6679-7425-40de-944b-e07fc1f90ae7"

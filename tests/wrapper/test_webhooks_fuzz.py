@@ -9,8 +9,8 @@ from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from imagegen._api.models import ErrorCode, GenerationStatus
 from imagegen.webhooks import InvalidWebhookError, WebhookEvent, parse
-from imagegen_api.models import ErrorCode, GenerationStatus
 
 from tests.fuzz.bodies import JSON_VALUES
 

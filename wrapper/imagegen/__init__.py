@@ -11,7 +11,7 @@ the generated client and its operations are imported by the first request.
 
 from typing import TYPE_CHECKING
 
-from imagegen_api.models import ErrorCode, GenerationStatus
+from imagegen._api.models import ErrorCode, GenerationStatus
 
 from ._client import AsyncClient, AsyncImages, Client, Images
 from ._clock import Clock, SystemClock, VirtualClock

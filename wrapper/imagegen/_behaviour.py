@@ -1,7 +1,7 @@
 """What the result classes do beyond holding the answer's fields: hand-written behaviour that
 the generated classes (`_spec/results.py`) inherit.
 
-`models` is `imagegen_api.models`, imported when an attribute is first read: the results'
+`models` is `imagegen._api.models`, imported when an attribute is first read: the results'
 annotations name `GenerationStatus` through it, so that resolving them
 (`typing.get_type_hints`) works without `import imagegen` importing every generated model.
 """
@@ -12,16 +12,16 @@ import functools
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from imagegen_api import models
+    from imagegen._api import models
 
     from ._spec.results import Generation
 else:
 
     class _GeneratedModels:
-        """`imagegen_api.models`, imported when an attribute is first read."""
+        """`imagegen._api.models`, imported when an attribute is first read."""
 
         def __getattr__(self, name: str) -> object:
-            from imagegen_api import models
+            from imagegen._api import models
 
             return getattr(models, name)
 
@@ -32,14 +32,14 @@ __all__ = ["GenerationBehaviour", "PageBehaviour", "models"]
 
 @functools.cache
 def _terminal() -> frozenset[str]:
-    from imagegen_api.models import GenerationStatus
+    from imagegen._api.models import GenerationStatus
 
     return frozenset({GenerationStatus.SUCCEEDED, GenerationStatus.FAILED})
 
 
 @functools.cache
 def _status(name: str) -> str:
-    from imagegen_api.models import GenerationStatus
+    from imagegen._api.models import GenerationStatus
 
     return GenerationStatus[name]
 

@@ -34,7 +34,7 @@ from ._types import (
 )
 
 if TYPE_CHECKING:
-    from imagegen_api.models import CreateImageRequest
+    from imagegen._api.models import CreateImageRequest
 
     from . import _download, _polling, _validation
 
@@ -222,7 +222,7 @@ def _finish(
 
 
 def schedule_for(body: CreateImageRequest) -> _polling.PollSchedule:
-    from imagegen_api.types import Unset
+    from imagegen._api.types import Unset
 
     from . import _polling
 
@@ -236,7 +236,7 @@ def schedule_for(body: CreateImageRequest) -> _polling.PollSchedule:
 
 def initial_view(created: CreatedGeneration, body: CreateImageRequest) -> Generation:
     """The generation as a create reports it, for the first `on_update` of `generate()`."""
-    from imagegen_api.types import Unset
+    from imagegen._api.types import Unset
 
     return Generation(
         id=created.id,

@@ -20,7 +20,7 @@ What only requests need is imported inside the functions that first need it, not
 because each costs milliseconds against `make bench`'s budget for `import imagegen` (1.3x
 `import httpx`; measured self times after `import imagegen`): a generated operation module
 10-13 ms (it loads the generated client, `errors` and the attrs models it uses),
-`imagegen_api.types` ~2 ms (attrs classes), `_validation` ~6 ms, `_parsing` ~10 ms, `_polling`
+`imagegen._api.types` ~2 ms (attrs classes), `_validation` ~6 ms, `_parsing` ~10 ms, `_polling`
 ~18 ms, `_download` ~8 ms. `import imagegen` and building a client do not pay for them; the first
 request does. The generated enums cost well under a millisecond and are imported at the top.
 """
@@ -39,7 +39,8 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol, Required, TypeAlias, T
 from uuid import UUID
 
 import httpx
-from imagegen_api.models import GenerationStatus
+
+from imagegen._api.models import GenerationStatus
 
 from ._clock import Clock, SystemClock
 from ._defaults import DEFAULT_MAX_DOWNLOAD_BYTES, DEFAULT_WAIT_TIMEOUT
@@ -63,7 +64,7 @@ from ._spec.operations import OPERATIONS as SPEC_OPERATIONS
 from ._types import CreatedGeneration, Generation, GenerationPage
 
 if TYPE_CHECKING:
-    from imagegen_api.models import CreateImageRequest
+    from imagegen._api.models import CreateImageRequest
 
     from . import _download, _polling
     from ._validation import ImageInput
@@ -418,7 +419,7 @@ class ClientCore:
         while the one a lost create made is in progress nothing newer can exist. It keeps the
         match right when the server's `Date` and `createdAt` disagree, or it sends no `Date`.
         """
-        from imagegen_api.types import Unset
+        from imagegen._api.types import Unset
 
         expected: dict[str, object] = {"prompt": body.prompt}
         for field in ("name", "num_outputs", "is_public"):

@@ -7,7 +7,7 @@ documented. The API answers errors in four body shapes; `error_from_response` re
 the raw body (never through the generated models, which raise on a code they do not know).
 
 `ErrorCode` is the generated enum (importing it loads its own module only: the generated
-`imagegen_api.models` imports each model lazily).
+`imagegen._api.models` imports each model lazily).
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 import httpx
-from imagegen_api.models import ErrorCode
+
+from imagegen._api.models import ErrorCode
 
 from . import _json
 from ._secrets import scrub_error

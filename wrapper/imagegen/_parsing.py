@@ -28,7 +28,8 @@ from uuid import UUID
 
 import attrs
 import httpx
-from imagegen_api.models import GenerationStatus
+
+from imagegen._api.models import GenerationStatus
 
 from . import _json
 from ._errors import (

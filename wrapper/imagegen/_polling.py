@@ -35,7 +35,8 @@ import math
 from collections.abc import Callable
 
 import attrs
-from imagegen_api.models import GenerationStatus, Resolution
+
+from imagegen._api.models import GenerationStatus, Resolution
 
 from ._clock import Clock
 from ._defaults import DEFAULT_WAIT_TIMEOUT

@@ -30,7 +30,8 @@ import logging
 import random
 
 import attrs
-from imagegen_api.models import ErrorCode
+
+from imagegen._api.models import ErrorCode
 
 from ._clock import Clock
 from ._errors import (

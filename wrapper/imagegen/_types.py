@@ -7,7 +7,7 @@ and prints plainly. `_parsing` builds them. `GenerationResult`, which no answer 
 is defined here.
 
 `GenerationStatus` is the generated enum (importing it loads its own module only: the generated
-`imagegen_api.models` imports each model lazily).
+`imagegen._api.models` imports each model lazily).
 
 A generation's `status` is the `GenerationStatus` member when the client knows the value, and
 the raw `str` the server sent when it does not (the docs also speak of cancelled generations):
@@ -22,7 +22,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import attrs
-from imagegen_api.models import GenerationStatus
+
+from imagegen._api.models import GenerationStatus
 
 from ._spec.results import (
     Account,

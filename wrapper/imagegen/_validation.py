@@ -31,9 +31,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import SplitResult, urlsplit
 
-from imagegen_api import models
-from imagegen_api.models import AspectRatio, CreateImageRequest, Resolution
-from imagegen_api.types import UNSET, Unset
+from imagegen._api import models
+from imagegen._api.models import AspectRatio, CreateImageRequest, Resolution
+from imagegen._api.types import UNSET, Unset
 
 from ._errors import InvalidRequestError
 from ._images import (

@@ -29,9 +29,10 @@ from types import MappingProxyType
 from typing import Any
 
 import attrs
-from imagegen_api.models import ErrorCode, GenerationStatus
-from imagegen_api.models import WebhookEvent as _GeneratedWebhookEvent
-from imagegen_api.types import Unset
+
+from imagegen._api.models import ErrorCode, GenerationStatus
+from imagegen._api.models import WebhookEvent as _GeneratedWebhookEvent
+from imagegen._api.types import Unset
 
 from ._errors import ImagegenError
 

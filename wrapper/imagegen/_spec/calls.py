@@ -19,7 +19,7 @@ from .._operations import Operation
 from .results import Account, ConnectionStatus, Generation, GenerationPage
 
 if TYPE_CHECKING:
-    from imagegen_api.models import CreateImageRequest
+    from imagegen._api.models import CreateImageRequest
 
     from .._core import Bound
 
@@ -40,7 +40,7 @@ __all__ = [
 
 @functools.cache
 def _get_status() -> Callable[..., dict[str, Any]]:
-    from imagegen_api.api.account import get_status
+    from imagegen._api.api.account import get_status
 
     return get_status._get_kwargs
 
@@ -52,7 +52,7 @@ def get_status_operation() -> Operation:
 
 @functools.cache
 def _get_account() -> Callable[..., dict[str, Any]]:
-    from imagegen_api.api.account import get_account
+    from imagegen._api.api.account import get_account
 
     return get_account._get_kwargs
 
@@ -64,7 +64,7 @@ def get_account_operation() -> Operation:
 
 @functools.cache
 def _list_images() -> Callable[..., dict[str, Any]]:
-    from imagegen_api.api.images import list_images
+    from imagegen._api.api.images import list_images
 
     return list_images._get_kwargs
 
@@ -82,7 +82,7 @@ def list_images_operation(*, limit: int = 20, offset: int = 0) -> Operation:
 
 @functools.cache
 def _create_image() -> Callable[..., dict[str, Any]]:
-    from imagegen_api.api.images import create_image
+    from imagegen._api.api.images import create_image
 
     return create_image._get_kwargs
 
@@ -94,7 +94,7 @@ def create_image_operation(body: CreateImageRequest) -> Operation:
 
 @functools.cache
 def _get_image() -> Callable[..., dict[str, Any]]:
-    from imagegen_api.api.images import get_image
+    from imagegen._api.api.images import get_image
 
     return get_image._get_kwargs
 

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Literal, TypedDict
 
 if TYPE_CHECKING:
-    from imagegen_api.models import AspectRatio, Resolution
+    from imagegen._api.models import AspectRatio, Resolution
 
 __all__ = ["CREATE_OPTIONS", "CREATE_REQUEST_SCHEMA", "CreateOptions"]
 

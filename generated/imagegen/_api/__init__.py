@@ -1,6 +1,6 @@
 """A client library for accessing imagegen API"""
 # `Client` and `AuthenticatedClient` are imported when first read (PEP 562 module `__getattr__`),
-# so importing a model (`imagegen_api.models.error_code`) does not also build the client classes.
+# so importing a model (`imagegen._api.models.error_code`) does not also build the client classes.
 # (Written by the project's template spec/templates/package_init.py.jinja.)
 
 from __future__ import annotations

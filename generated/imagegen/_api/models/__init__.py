@@ -1,7 +1,7 @@
 """Contains all the data models used in inputs/outputs
 
 Each model is imported when its name is first read (PEP 562 module `__getattr__`), so
-`from imagegen_api.models import ErrorCode` runs error_code.py and what it imports, not every
+`from imagegen._api.models import ErrorCode` runs error_code.py and what it imports, not every
 model. Type checkers read the imports under TYPE_CHECKING. (Written by the project's template
 spec/templates/models_init.py.jinja, which replaces the generator's eager one.)
 """

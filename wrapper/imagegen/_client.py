@@ -86,19 +86,27 @@ class _Configured(Generic[HttpT]):
         return f"{type(self).__name__}({self._core.summary()})"
 
 
+class _Resource:
+    """`images`: the methods of a resource run on its client's core and runner."""
+
+    _io: SyncIO | AsyncIO
+
+    def __init__(self, client: Client | AsyncClient) -> None:
+        self._core = client._core
+        self._io = client._io
+
+
 # -- the synchronous client -----------------------------------------------------------------
 
 
-class Images(ImagesMethods):
+class Images(ImagesMethods, _Resource):
     """`client.images`: create, get, list, iterate, wait for and download generations."""
+
+    _io: SyncIO
 
     create = blocking(ImagesCalls.create)
     wait = blocking(ImagesCalls.wait)
     download = blocking(ImagesCalls.download)
-
-    def __init__(self, client: Client) -> None:
-        self._core = client._core
-        self._io = client._io
 
     def iter(self, *, page_size: int = 100) -> Iterator[Generation]:
         """Every generation, newest first, a page at a time (each listed once)."""
@@ -148,16 +156,14 @@ class Client(
 # -- the asynchronous client ----------------------------------------------------------------
 
 
-class AsyncImages(AsyncImagesMethods):
+class AsyncImages(AsyncImagesMethods, _Resource):
     """`async_client.images`: the same methods as `Images`, awaitable."""
+
+    _io: AsyncIO
 
     create = awaitable(ImagesCalls.create)
     wait = awaitable(ImagesCalls.wait)
     download = awaitable(ImagesCalls.download)
-
-    def __init__(self, client: AsyncClient) -> None:
-        self._core = client._core
-        self._io = client._io
 
     async def iter(self, *, page_size: int = 100) -> AsyncIterator[Generation]:
         """Every generation, newest first, a page at a time (each listed once)."""

@@ -44,7 +44,8 @@ from ._bodies import (
 __all__ = ["RESOLUTIONS", "Validated", "parse_create_body"]
 
 # The spec's resolutions: the one rule the docs give a message of its own (DETAIL_RESOLUTION).
-RESOLUTIONS: Final = frozenset(_spec_schema.CREATE_OPTIONS["resolution"]["enum"])
+# A tuple: `in` takes any JSON value (a list is not hashable).
+RESOLUTIONS: Final = tuple(_spec_schema.CREATE_OPTIONS["resolution"]["enum"])
 MAX_IMAGES: Final = 10
 
 

@@ -20,7 +20,7 @@ import tempfile
 from bench._report import Figure, median, run_alone
 
 RUNS = 15
-TARGET = 1.5
+TARGET = 1.3
 
 
 def import_times(module: str, cwd: str) -> tuple[int, dict[str, int]]:

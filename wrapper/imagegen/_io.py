@@ -21,7 +21,6 @@ import types
 from collections.abc import AsyncIterator, Callable, Coroutine, Generator, Iterator
 from typing import TYPE_CHECKING, Any, Concatenate, Generic, ParamSpec, TypeAlias, TypeVar, cast
 
-import attrs
 import httpx
 
 from ._clock import Clock
@@ -52,53 +51,77 @@ P = ParamSpec("P")
 CHUNK_BYTES = 64 * 1024
 
 
-@attrs.frozen
+# The actions: plain slotted classes (not attrs: each attrs class costs about a millisecond of
+# `import imagegen`, and nothing compares or hashes these). `__match_args__` lets the runners
+# match on them.
+
+
 class Transmit:
     """Send `request` (redirects not followed, body not read); the outcome is the response."""
 
-    request: httpx.Request
+    __slots__ = ("request",)
+    __match_args__ = ("request",)
+
+    def __init__(self, request: httpx.Request) -> None:
+        self.request = request
 
 
-@attrs.frozen
 class Read:
     """Read a transmitted response's whole body; the outcome is the bytes."""
 
-    response: httpx.Response
+    __slots__ = ("response",)
+    __match_args__ = ("response",)
+
+    def __init__(self, response: httpx.Response) -> None:
+        self.response = response
 
 
-@attrs.frozen
 class Close:
     """Close a transmitted response (its connection goes back to the pool)."""
 
-    response: httpx.Response
+    __slots__ = ("response",)
+    __match_args__ = ("response",)
+
+    def __init__(self, response: httpx.Response) -> None:
+        self.response = response
 
 
-@attrs.frozen
 class Chunks:
     """Start reading a transmitted response's body in pieces; the outcome is their iterator,
     for `NextChunk`."""
 
-    response: httpx.Response
+    __slots__ = ("response",)
+    __match_args__ = ("response",)
+
+    def __init__(self, response: httpx.Response) -> None:
+        self.response = response
 
 
-@attrs.frozen
 class NextChunk:
     """The next piece of a body (`Chunks`'s outcome); the outcome is None at its end."""
 
-    chunks: Iterator[bytes] | AsyncIterator[bytes]
+    __slots__ = ("chunks",)
+    __match_args__ = ("chunks",)
+
+    def __init__(self, chunks: Iterator[bytes] | AsyncIterator[bytes]) -> None:
+        self.chunks = chunks
 
 
-@attrs.frozen
 class Sleep:
     """Sleep on the client's clock."""
 
-    seconds: float
+    __slots__ = ("seconds",)
+    __match_args__ = ("seconds",)
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
 
 
-@attrs.frozen
 class HoldCreateLock:
     """Hold the client's create lock (one create at a time, so pacing sees them all); the
     outcome is the lock, for the plan to release (release never blocks, in either world)."""
+
+    __slots__ = ()
 
 
 Action: TypeAlias = "Transmit | Read | Close | Chunks | NextChunk | Sleep | HoldCreateLock"

@@ -681,7 +681,7 @@ def calls_module(spec: Mapping[str, Any], table: Mapping[str, Any]) -> str:
             )
         plans[owner] += [
             "",
-            f"    def {name}(self: Bound{''.join(', ' + s for s in signature)}) -> Plan[{result}]:",
+            f"    def {name}(self{''.join(', ' + s for s in signature)}) -> Plan[{result}]:",
             *_method_docstring(summary, f"`{path}` ({operation_id}), as the spec describes it."),
             f"        result: {result} = yield from self._core.call_plan({builder}({forwarded}))",
             "        return result",
@@ -709,7 +709,7 @@ def calls_module(spec: Mapping[str, Any], table: Mapping[str, Any]) -> str:
         "if TYPE_CHECKING:",
         f"    from imagegen._api.models import {', '.join(sorted(bodies))}",
         "",
-        "    from .._core import Bound",
+        "    from .._core import ClientCore",
         "",
         "__all__ = [",
         *(
@@ -734,9 +734,12 @@ def calls_module(spec: Mapping[str, Any], table: Mapping[str, Any]) -> str:
             "",
             "",
             f"class {owner}Calls:",
-            f'    """The plans of `{owner}`\'s generated methods."""',
+            f'    """The plans of `{owner}`\'s generated methods (`self`: what they are called on,',
+            '    which has the client\'s core)."""',
+            "",
+            "    _core: ClientCore",
         ]
-        lines += plans[owner] or ["", "    pass"]
+        lines += plans[owner]
     for owner in ("Client", "Images"):
         for prefix, maker in (("", "blocking"), ("Async", "awaitable")):
             lines += [

@@ -216,45 +216,80 @@ def test_a_new_request_field_is_checked_by_its_schema_before_sending(evolved: Pa
     assert refused == [["seed", "seed", "style", "sede"], 0]
 
 
+GOOD_USER_CODE = """
+import imagegen
+from imagegen import ErrorCode, GenerationStatus
+
+def make(client: imagegen.Client) -> None:
+    client.images.create("a fox", seed=3, style="photo", resolution="2k")
+    client.images.create("a fox", aspect_ratio="2:1", resolution="8k")
+    client.generate("a fox", seed=3, aspect_ratio="2:1")
+    client.generate_many([{"prompt": "a fox", "seed": 3, "resolution": "8k"}])
+    seed: int | None = client.images.get("7c9e6679-7425-40de-944b-e07fc1f90ae7").seed
+    queued: GenerationStatus = GenerationStatus.QUEUED
+    too_long: ErrorCode = ErrorCode.PROMPT_TOO_LONG
+    print(seed, queued, too_long)
+"""
+# Each line after the def is one type error (lines 5 to 8).
+BAD_USER_CODE = """
+import imagegen
+
+def make(client: imagegen.Client) -> None:
+    client.images.create("a fox", sede=3)
+    client.images.create("a fox", style="sketch")
+    client.images.create("a fox", resolution="5k")
+    client.images.create("a fox", aspect_ratio="2:7")
+"""
+
+
 def test_the_evolutions_are_typed_for_the_users_type_checker(evolved: Path) -> None:
     """New fields and new enum values are accepted in user code under mypy --strict; a
     misspelled field and a value the evolved spec still lacks are type errors."""
-    good = _mypy(
-        evolved,
-        """
-        import imagegen
-        from imagegen import ErrorCode, GenerationStatus
-
-        def make(client: imagegen.Client) -> None:
-            client.images.create("a fox", seed=3, style="photo", resolution="2k")
-            client.images.create("a fox", aspect_ratio="2:1", resolution="8k")
-            client.generate("a fox", seed=3, aspect_ratio="2:1")
-            client.generate_many([{"prompt": "a fox", "seed": 3, "resolution": "8k"}])
-            seed: int | None = client.images.get("7c9e6679-7425-40de-944b-e07fc1f90ae7").seed
-            queued: GenerationStatus = GenerationStatus.QUEUED
-            too_long: ErrorCode = ErrorCode.PROMPT_TOO_LONG
-            print(seed, queued, too_long)
-        """,
-    )
+    good = _mypy(evolved, GOOD_USER_CODE)
     assert good.returncode == 0, good.stdout
-    bad = _mypy(
-        evolved,
-        """
-        import imagegen
-
-        def make(client: imagegen.Client) -> None:
-            client.images.create("a fox", sede=3)
-            client.images.create("a fox", style="sketch")
-            client.images.create("a fox", resolution="5k")
-            client.images.create("a fox", aspect_ratio="2:7")
-        """,
-    )
+    bad = _mypy(evolved, BAD_USER_CODE)
     assert bad.returncode == 1
     assert '"sede"' in bad.stdout
     assert '"sketch"' in bad.stdout or "style" in bad.stdout
     assert '"5k"' in bad.stdout or "resolution" in bad.stdout
     assert '"2:7"' in bad.stdout or "aspect_ratio" in bad.stdout
     assert bad.stdout.count("error:") == 4
+
+
+def _pyright(repo: Path, code: str) -> list[int]:
+    """The lines of `code` pyright (strict, pinned in package.json) reports errors on, against
+    the evolved copy laid out as an installed wheel is (imagegen with imagegen/_api in it)."""
+    site = repo / "pyright-site"
+    if not site.exists():
+        shutil.copytree(repo / "wrapper" / "imagegen", site / "imagegen")
+        shutil.copytree(repo / "generated" / "imagegen" / "_api", site / "imagegen" / "_api")
+    user = repo / "pyright_user" / "user_code.py"
+    user.parent.mkdir(exist_ok=True)
+    user.write_text(textwrap.dedent(code))
+    config = {"typeCheckingMode": "strict", "extraPaths": [str(site)], "pythonVersion": "3.11"}
+    (user.parent / "pyrightconfig.json").write_text(json.dumps(config))
+    done = subprocess.run(
+        [str(ROOT / "node_modules" / ".bin" / "pyright"), "--outputjson", str(user)],
+        cwd=user.parent,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    report = json.loads(done.stdout)
+    return sorted(
+        {
+            d["range"]["start"]["line"]
+            for d in report["generalDiagnostics"]
+            if d["severity"] == "error"
+        }
+    )
+
+
+def test_the_evolutions_are_typed_for_pyright_strict_too(evolved: Path) -> None:
+    assert _pyright(evolved, GOOD_USER_CODE) == []
+    # 0-based lines: each of the four calls, and nothing else.
+    assert _pyright(evolved, BAD_USER_CODE) == [4, 5, 6, 7]
 
 
 def test_a_new_response_field_is_an_attribute_of_the_results(evolved: Path) -> None:
@@ -688,6 +723,22 @@ def test_a_new_operation_is_a_method_of_both_clients_served_by_the_sandbox(
         "generation_id",
         "GENERATION_NOT_FOUND",
     ]
+
+
+DELETE_USER_CODE = """
+import imagegen
+
+async def main(client: imagegen.Client, aclient: imagegen.AsyncClient) -> None:
+    deleted: bool = client.images.delete("7c9e6679-7425-40de-944b-e07fc1f90ae7").deleted
+    adeleted: bool = (await aclient.images.delete("7c9e6679")).deleted
+    client.images.delete(3)  # line 7: not an id
+    client.images.remove("7c9e6679")  # line 8: no such method
+    print(deleted, adeleted)
+"""
+
+
+def test_a_new_operation_is_typed_for_pyright_strict(with_delete: Path) -> None:
+    assert _pyright(with_delete, DELETE_USER_CODE) == [6, 7]  # 0-based
 
 
 def test_a_new_operation_is_typed_for_the_users_type_checker(with_delete: Path) -> None:

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Unpack
 from uuid import UUID
 
-from ._core import Bound, ClientCore, GenerateItem, OnUpdate
+from ._core import ClientCore, GenerateItem, OnUpdate
 from ._defaults import DEFAULT_MAX_DOWNLOAD_BYTES, DEFAULT_WAIT_TIMEOUT
 from ._errors import ImagegenError, InvalidRequestError
 from ._io import Plan
@@ -43,10 +43,13 @@ __all__ = ["ClientCalls", "ImagesCalls", "PageWalk"]
 
 class ImagesCalls:
     """`client.images` and `async_client.images`: the methods of its create, and those that
-    compose several calls (the generated ones are `_spec.calls.ImagesCalls`)."""
+    compose several calls (the generated ones are `_spec.calls.ImagesCalls`). `self` is the
+    resource a method is called on, which has the client's core."""
+
+    _core: ClientCore
 
     def create(
-        self: Bound,
+        self,
         prompt: str,
         *,
         images: Sequence[_validation.ImageInput] | None = None,
@@ -64,7 +67,7 @@ class ImagesCalls:
         return (yield from self._core.create_plan(body))
 
     def wait(
-        self: Bound,
+        self,
         generation_id: str | UUID | CreatedGeneration | Generation,
         *,
         timeout: float | None = DEFAULT_WAIT_TIMEOUT,
@@ -83,7 +86,7 @@ class ImagesCalls:
         )
 
     def download(
-        self: Bound,
+        self,
         generation: Generation | str | UUID,
         directory: str | os.PathLike[str],
         *,
@@ -106,8 +109,10 @@ class ClientCalls:
     """`Client` and `AsyncClient`: create, wait and download in one call, and batches of it
     (the generated methods are `_spec.calls.ClientCalls`)."""
 
+    _core: ClientCore
+
     def generate(
-        self: Bound,
+        self,
         prompt: str,
         *,
         images: Sequence[_validation.ImageInput] | None = None,
@@ -129,7 +134,7 @@ class ClientCalls:
         return (yield from _finish(self._core, created, body, timeout, on_update, download_to))
 
     def generate_many(
-        self: Bound,
+        self,
         items: Iterable[GenerateItem],
         *,
         timeout: float | None = DEFAULT_WAIT_TIMEOUT,

@@ -35,7 +35,7 @@ import logging
 import os
 import threading
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, Literal, Protocol, Required, TypeAlias, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, Required, TypeAlias, TypeVar
 from uuid import UUID
 
 import httpx
@@ -167,13 +167,6 @@ def _http_date(value: str | None) -> float | None:
 
 
 _IN_PROGRESS = frozenset({GenerationStatus.STARTING, GenerationStatus.PROCESSING})
-
-
-class Bound(Protocol):
-    """What a method of the clients is called on: a client or its `images`, with the core they
-    share (the plans of `_calls` and `_spec.calls` take it as `self`)."""
-
-    _core: ClientCore
 
 
 class ClientCore:

@@ -21,7 +21,7 @@ from .results import Account, ConnectionStatus, Generation, GenerationPage
 if TYPE_CHECKING:
     from imagegen._api.models import CreateImageRequest
 
-    from .._core import Bound
+    from .._core import ClientCore
 
 __all__ = [
     "AsyncClientMethods",
@@ -107,9 +107,12 @@ def get_image_operation(generation_id: str | UUID) -> Operation:
 
 
 class ClientCalls:
-    """The plans of `Client`'s generated methods."""
+    """The plans of `Client`'s generated methods (`self`: what they are called on,
+    which has the client's core)."""
 
-    def status(self: Bound) -> Plan[ConnectionStatus]:
+    _core: ClientCore
+
+    def status(self) -> Plan[ConnectionStatus]:
         """Returns your API connection status.
 
         `GET /status` (getStatus), as the spec describes it.
@@ -117,7 +120,7 @@ class ClientCalls:
         result: ConnectionStatus = yield from self._core.call_plan(get_status_operation())
         return result
 
-    def account(self: Bound) -> Plan[Account]:
+    def account(self) -> Plan[Account]:
         """Returns your account details including credits, email, and account ID.
 
         `GET /account` (getAccount), as the spec describes it.
@@ -127,9 +130,12 @@ class ClientCalls:
 
 
 class ImagesCalls:
-    """The plans of `Images`'s generated methods."""
+    """The plans of `Images`'s generated methods (`self`: what they are called on,
+    which has the client's core)."""
 
-    def list(self: Bound, *, limit: int = 20, offset: int = 0) -> Plan[GenerationPage]:
+    _core: ClientCore
+
+    def list(self, *, limit: int = 20, offset: int = 0) -> Plan[GenerationPage]:
         """Returns an array of all your generated images with their status and details, newest
         first, one page at a time.
 
@@ -140,7 +146,7 @@ class ImagesCalls:
         )
         return result
 
-    def get(self: Bound, generation_id: str | UUID) -> Plan[Generation]:
+    def get(self, generation_id: str | UUID) -> Plan[Generation]:
         """Returns the current status and output URLs for a specific generation.
 
         `GET /images/{generationId}` (getImage), as the spec describes it.

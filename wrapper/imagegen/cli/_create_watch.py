@@ -21,16 +21,27 @@ import httpx
 
 from .._clock import Clock
 from .._errors import APIError
+from .._operations import OPERATIONS, Kind
 from .._retry import Outcome, decide
+from .._spec.operations import OPERATIONS as SPEC_OPERATIONS
 
 __all__ = ["CreateWatch", "WatchedClock"]
 
 _LIST = "`imagegen list`"
 
 
+# The method and path of every create (`_operations`: the operations that cost credits), as the
+# spec gives them. None has a path parameter today; one that had would not match here.
+_CREATES = frozenset(
+    (facts["method"], facts["path"])
+    for name, facts in SPEC_OPERATIONS.items()
+    if OPERATIONS[name].kind is Kind.CREATE
+)
+
+
 def _is_create(request: httpx.Request) -> bool:
-    # createImage is the API's only POST.
-    return request.method == "POST" and request.url.path.rstrip("/").endswith("/images")
+    path = request.url.path.rstrip("/")
+    return any(request.method == method and path.endswith(end) for method, end in _CREATES)
 
 
 class CreateWatch:

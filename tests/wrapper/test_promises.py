@@ -16,6 +16,8 @@ import pytest
 from imagegen import (
     APIConnectionError,
     APIError,
+    AsyncClient,
+    Client,
     ImagegenError,
     InvalidRequestError,
     RateLimitError,
@@ -29,6 +31,7 @@ from imagegen._retry import decide
 
 from .test_client_scripted import (
     API_KEY,
+    BASE_URL,
     GENERATION_ID,
     OTHER_ID,
     STATUS_OK,
@@ -220,8 +223,10 @@ def test_an_error_body_nested_thousands_deep_is_an_api_error(status: int) -> Non
     assert caught.value.body == nested
 
 
-def test_an_interrupt_closes_the_plan_so_pacing_forgets_what_it_waited_for() -> None:
+def test_an_interrupted_create_leaves_pacing_waiting_for_the_generation_still_in_progress() -> None:
     # The second create waits for the first generation (1 in progress); Ctrl-C in that wait.
+    # The generation is still running on the server: the next create must wait for it too (had
+    # pacing forgotten it, that create would be sent at once and answered 429).
     clock = VirtualClock()
 
     def interrupt(request: httpx.Request) -> httpx.Response:
@@ -231,11 +236,52 @@ def test_an_interrupt_closes_the_plan_so_pacing_forgets_what_it_waited_for() -> 
     client.images.create(PROMPT)
     assert client._core.pacer is not None
     assert client._core.pacer.blocking() == [GENERATION_ID]
-    with pytest.raises(KeyboardInterrupt) as caught:
+    with pytest.raises(KeyboardInterrupt):
         client.images.create(PROMPT)
-    # Even while the interrupt (and the frames it holds) is alive, the plan's `finally` ran.
-    assert caught.value is not None
-    assert client._core.pacer.blocking() == []
+    assert client._core.pacer.blocking() == [GENERATION_ID]
+    # ... and the create lock is not left held: the next create is not stuck behind it.
+    assert not client._io._create_lock.locked()
+
+
+async def test_a_cancelled_async_create_leaves_pacing_waiting_and_the_lock_free() -> None:
+    import asyncio
+
+    looking = asyncio.Event()
+
+    async def answer(request: httpx.Request) -> httpx.Response:
+        if request.method == "POST":
+            return created(GENERATION_ID)
+        looking.set()  # the second create's pacing looks at the first generation...
+        await asyncio.Event().wait()  # ... and gets no answer before it is cancelled
+        raise AssertionError("not reached")
+
+    async with AsyncClient(
+        API_KEY,
+        base_url=BASE_URL,
+        http_client=httpx.AsyncClient(transport=httpx.MockTransport(answer)),
+        clock=VirtualClock(),
+    ) as client:
+        await client.images.create(PROMPT)
+        second = asyncio.ensure_future(client.images.create(PROMPT))
+        await looking.wait()
+        second.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await second
+        assert client._core.pacer is not None
+        assert client._core.pacer.blocking() == [GENERATION_ID]
+        assert client._io._create_lock is not None
+        assert not client._io._create_lock.locked()
+
+
+def test_a_redirect_loop_is_a_connection_error_that_says_so() -> None:
+    def loop(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(302, headers={"location": "/v1/status"})
+
+    http = httpx.Client(transport=httpx.MockTransport(loop))
+    client = Client(API_KEY, base_url=BASE_URL, http_client=http, max_retries=0)
+    with pytest.raises(APIConnectionError) as caught:
+        client.status()
+    assert "more than 5 redirects" in str(caught.value)
 
 
 # -- 9. secrets -----------------------------------------------------------------------------------

@@ -140,8 +140,10 @@ class ClientCalls:
         timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         download_to: str | os.PathLike[str] | None = None,
     ) -> Plan[list[GenerationResult | ImagegenError]]:
-        """Generate each item (a prompt, or a dict of `generate()` arguments) at the pace the
-        API allows; results in the order given, a failure in its place rather than raised.
+        """Generate each item at the pace the API allows: a prompt, or a dict of what a
+        create takes (`prompt`, `images` and the create options; `timeout` and `download_to`
+        are this call's, for every item). Results come in the order given, a failure in its
+        place rather than raised.
 
         As many run at once as pacing lets generations be in progress; the next is created
         only when one of them is settled."""

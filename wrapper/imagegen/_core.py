@@ -52,7 +52,7 @@ from ._errors import (
     InvalidRequestError,
     unexpected_body,
 )
-from ._io import Close, HoldCreateLock, Plan, Read, Sleep, Transmit
+from ._io import Close, Plan, Read, Sleep, Transmit, WithCreateLock
 from ._net import is_loopback_host
 from ._operations import Operation
 from ._pacing import CreatePacer, Pacing
@@ -500,7 +500,11 @@ class ClientCore:
                 return response
             yield Close(response)
             request = following
-        return response
+        # No answer after following as many redirects as a browser would: no answer at all.
+        too_many = httpx.TooManyRedirects(
+            f"more than {MAX_REDIRECTS} redirects (the last to {request.url.host})", request=request
+        )
+        raise self.connection_error(too_many)
 
     def call_plan(self, operation: Operation, deadline: float | None = None) -> Plan[Any]:
         """A read (or any call that creates nothing): sent, parsed, retried by the policy.
@@ -535,11 +539,8 @@ class ClientCore:
         may have been created only once listImages shows it was not (`_retry.decide`).
 
         One create at a time per client (its create lock), so pacing sees them all."""
-        lock = yield HoldCreateLock()
-        try:
-            return (yield from self._create_plan(body))
-        finally:
-            lock.release()
+        created: CreatedGeneration = yield WithCreateLock(self._create_plan(body))
+        return created
 
     def _create_plan(self, body: CreateImageRequest) -> Plan[CreatedGeneration]:
         yield from self.pace_plan()
@@ -610,8 +611,10 @@ class ClientCore:
                     yield from self.wait_plan(generation_id, timeout=pacer.pacing.max_wait)
                 except ImagegenError as exc:
                     logger.info("pacing: stopped waiting for %s: %s", generation_id, exc)
-                finally:
-                    pacer.forget(generation_id)
+                # Done with it, or given up on (the server decides then). Not on the way out of
+                # a cancelled or interrupted create: the generation is still in progress, and the
+                # next create must wait for it as this one did.
+                pacer.forget(generation_id)
                 continue
             delay = pacer.window_wait()
             if delay <= 0:

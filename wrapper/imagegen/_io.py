@@ -33,13 +33,13 @@ __all__ = [
     "AsyncIO",
     "Chunks",
     "Close",
-    "HoldCreateLock",
     "NextChunk",
     "Plan",
     "Read",
     "Sleep",
     "SyncIO",
     "Transmit",
+    "WithCreateLock",
     "awaitable",
     "blocking",
 ]
@@ -117,14 +117,19 @@ class Sleep:
         self.seconds = seconds
 
 
-class HoldCreateLock:
-    """Hold the client's create lock (one create at a time, so pacing sees them all); the
-    outcome is the lock, for the plan to release (release never blocks, in either world)."""
+class WithCreateLock:
+    """Run `plan` holding the client's create lock (one create at a time, so pacing sees them
+    all); the outcome is what `plan` returns. The runner holds the lock in a `with` block, so
+    no way out of the plan (Ctrl-C, a cancelled task) can leave it held."""
 
-    __slots__ = ()
+    __slots__ = ("plan",)
+    __match_args__ = ("plan",)
+
+    def __init__(self, plan: Plan[Any]) -> None:
+        self.plan = plan
 
 
-Action: TypeAlias = "Transmit | Read | Close | Chunks | NextChunk | Sleep | HoldCreateLock"
+Action: TypeAlias = "Transmit | Read | Close | Chunks | NextChunk | Sleep | WithCreateLock"
 Plan: TypeAlias = Generator[Action, Any, T]
 
 
@@ -212,9 +217,9 @@ class SyncIO:
                 return next(cast(Iterator[bytes], chunks), None)
             case Sleep(seconds):
                 return self.clock.sleep(seconds)
-            case HoldCreateLock():
-                self._create_lock.acquire()
-                return self._create_lock
+            case WithCreateLock(plan):
+                with self._create_lock:
+                    return self.run(plan)
 
 
 class AsyncIO:
@@ -254,16 +259,13 @@ class AsyncIO:
                 return await anext(cast(AsyncIterator[bytes], chunks), None)
             case Sleep(seconds):
                 return await self.clock.asleep(seconds)
-            case HoldCreateLock():
-                return await self._acquire_create_lock()
+            case WithCreateLock(plan):
+                if self._create_lock is None:
+                    import asyncio  # here: an AsyncClient is running in asyncio by now
 
-    async def _acquire_create_lock(self) -> asyncio.Lock:
-        if self._create_lock is None:
-            import asyncio  # here: an AsyncClient is running in asyncio by now
-
-            self._create_lock = asyncio.Lock()
-        await self._create_lock.acquire()
-        return self._create_lock
+                    self._create_lock = asyncio.Lock()
+                async with self._create_lock:
+                    return await self.run(plan)
 
 
 # -- methods made of plans ---------------------------------------------------------------------

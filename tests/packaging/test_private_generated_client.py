@@ -2,8 +2,9 @@
 top-level package a user could import by accident: not in a source checkout's editable install,
 not in a wheel, not in a wheel built from the sdist.
 
-The source stays in generated/imagegen/_api (written only by `make generate`); the wheel maps it
-to imagegen/_api, and the editable install's finder (hatch_build.py) loads it from there.
+The source stays in generated/imagegen/_api (written only by `make generate`);
+wrapper/imagegen/_api links to it, so the wheel holds it at imagegen/_api and the editable
+install reaches it there.
 """
 
 from __future__ import annotations
@@ -203,3 +204,32 @@ def test_the_drift_gate_fails_on_what_the_generator_does_not_write_in_generated(
         capture_output=True,
         check=True,
     )
+
+
+def test_a_users_type_checker_sees_the_generated_types_through_the_editable_install(
+    tmp_path: Path,
+) -> None:
+    """mypy in a user's project (no config of this repository, outside the checkout) follows
+    `imagegen._api` as it is installed: the spec's enums are real types, not Any, so a value the
+    spec lacks is an error."""
+    user = tmp_path / "user_code.py"
+    user.write_text(
+        textwrap.dedent(
+            """
+            import imagegen
+
+            def make(client: imagegen.Client) -> None:
+                client.images.create("a fox", resolution="3k")
+                reveal_type(imagegen.ErrorCode.INSUFFICIENT_CREDITS)
+            """
+        )
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", str(user)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert 'Argument "resolution" has incompatible type "Literal[\'3k\']"' in done.stdout
+    assert 'Revealed type is "Literal[imagegen._api.models.error_code.ErrorCode' in done.stdout

@@ -35,8 +35,11 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def _copy_repo(target: Path) -> None:
     for name in ("spec", "tools", "wrapper"):
-        shutil.copytree(
-            ROOT / name, target / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc")
+        shutil.copytree(  # links kept: wrapper/imagegen/_api points at the copy's generated/
+            ROOT / name,
+            target / name,
+            ignore=shutil.ignore_patterns("__pycache__", "*.pyc"),
+            symlinks=True,
         )
     shutil.copy(ROOT / "pyproject.toml", target / "pyproject.toml")
 
@@ -48,7 +51,7 @@ def _regenerate(repo: Path) -> None:
 
 def _run(repo: Path, code: str) -> Any:
     """Run `code` in a fresh interpreter on the evolved copy; return what it prints (JSON)."""
-    env = {"PYTHONPATH": f"{repo / 'wrapper'}:{repo / 'generated'}", "PATH": "/usr/bin:/bin"}
+    env = {"PYTHONPATH": str(repo / "wrapper"), "PATH": "/usr/bin:/bin"}
     done = subprocess.run(
         [sys.executable, "-c", textwrap.dedent(code)],
         cwd=repo,
@@ -78,7 +81,7 @@ def _mypy(repo: Path, code: str) -> subprocess.CompletedProcess[str]:
             str(user),
         ],
         cwd=repo,
-        env={"MYPYPATH": f"{repo / 'wrapper'}:{repo / 'generated'}", "PATH": "/usr/bin:/bin"},
+        env={"MYPYPATH": str(repo / "wrapper"), "PATH": "/usr/bin:/bin"},
         capture_output=True,
         text=True,
         timeout=300,
@@ -258,11 +261,8 @@ def test_the_evolutions_are_typed_for_the_users_type_checker(evolved: Path) -> N
 
 def _pyright(repo: Path, code: str) -> list[int]:
     """The lines of `code` pyright (strict, pinned in package.json) reports errors on, against
-    the evolved copy laid out as an installed wheel is (imagegen with imagegen/_api in it)."""
-    site = repo / "pyright-site"
-    if not site.exists():
-        shutil.copytree(repo / "wrapper" / "imagegen", site / "imagegen")
-        shutil.copytree(repo / "generated" / "imagegen" / "_api", site / "imagegen" / "_api")
+    the evolved copy's wrapper/ (imagegen, its _api linked to the copy's generated client)."""
+    site = repo / "wrapper"  # imagegen, with imagegen/_api linked to the copy's generated/
     user = repo / "pyright_user" / "user_code.py"
     user.parent.mkdir(exist_ok=True)
     user.write_text(textwrap.dedent(code))

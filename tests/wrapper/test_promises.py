@@ -273,15 +273,16 @@ async def test_a_cancelled_async_create_leaves_pacing_waiting_and_the_lock_free(
         assert not client._io._create_lock.locked()
 
 
-def test_a_redirect_loop_is_a_connection_error_that_says_so() -> None:
+def test_a_redirect_loop_is_an_unexpected_response_that_says_so() -> None:
     def loop(request: httpx.Request) -> httpx.Response:
         return httpx.Response(302, headers={"location": "/v1/status"})
 
     http = httpx.Client(transport=httpx.MockTransport(loop))
     client = Client(API_KEY, base_url=BASE_URL, http_client=http, max_retries=0)
-    with pytest.raises(APIConnectionError) as caught:
+    with pytest.raises(UnexpectedResponseError) as caught:
         client.status()
     assert "more than 5 redirects" in str(caught.value)
+    assert caught.value.status_code == 302
 
 
 # -- 9. secrets -----------------------------------------------------------------------------------

@@ -45,11 +45,13 @@ from imagegen._api.models import GenerationStatus
 from ._clock import Clock, SystemClock
 from ._defaults import DEFAULT_MAX_DOWNLOAD_BYTES, DEFAULT_WAIT_TIMEOUT
 from ._errors import (
+    UNEXPECTED_RESPONSE,
     APIConnectionError,
     APIError,
     APITimeoutError,
     ImagegenError,
     InvalidRequestError,
+    UnexpectedResponseError,
     unexpected_body,
 )
 from ._io import Close, Plan, Read, Sleep, Transmit, WithCreateLock
@@ -500,11 +502,15 @@ class ClientCore:
                 return response
             yield Close(response)
             request = following
-        # No answer after following as many redirects as a browser would: no answer at all.
-        too_many = httpx.TooManyRedirects(
-            f"more than {MAX_REDIRECTS} redirects (the last to {request.url.host})", request=request
+        # Still a redirect after as many as a browser follows: an answer no call can use.
+        raise UnexpectedResponseError(
+            f"HTTP {response.status_code}: more than {MAX_REDIRECTS} redirects (the last to "
+            f"{request.url.host}); is the base URL the API's?",
+            status_code=response.status_code,
+            code=UNEXPECTED_RESPONSE,
+            request_id=response.headers.get("x-request-id"),
+            headers=response.headers,
         )
-        raise self.connection_error(too_many)
 
     def call_plan(self, operation: Operation, deadline: float | None = None) -> Plan[Any]:
         """A read (or any call that creates nothing): sent, parsed, retried by the policy.

@@ -25,7 +25,6 @@ from imagegen import (
     ConcurrentGenerationError,
     ContentPolicyError,
     ErrorCode,
-    Generation,
     GenerationFailedError,
     GenerationStatus,
     ImagegenError,
@@ -42,6 +41,8 @@ from imagegen import (
 from imagegen._errors import SERVICE_UNAVAILABLE, UNEXPECTED_RESPONSE, error_from_response
 from imagegen._parsing import parse_response
 from imagegen._retry import Outcome, decide
+
+from tests.factories import make_generation
 
 SPEC = Path(__file__).resolve().parents[2] / "spec" / "openapi.yaml"
 BASE_URL = "https://api.test/v1"
@@ -519,7 +520,7 @@ def test_retry_after_as_an_http_date() -> None:
 
 
 def test_generation_failed_error_carries_the_generation_and_its_code() -> None:
-    generation = Generation(
+    generation = make_generation(
         id=GENERATION_ID, status=GenerationStatus.FAILED, failure_reason="INVALID_IMAGE"
     )
     error = GenerationFailedError(generation)
@@ -529,16 +530,22 @@ def test_generation_failed_error_carries_the_generation_and_its_code() -> None:
     assert GENERATION_ID in str(error)
     assert "INVALID_IMAGE" in str(error)
     odd = GenerationFailedError(
-        Generation(id=GENERATION_ID, status=GenerationStatus.FAILED, failure_reason="GPU melted")
+        make_generation(
+            id=GENERATION_ID, status=GenerationStatus.FAILED, failure_reason="GPU melted"
+        )
     )
     assert odd.code is None  # prose is not a code: it goes to the message
     assert "GPU melted" in str(odd)
     undocumented = GenerationFailedError(
-        Generation(id=GENERATION_ID, status=GenerationStatus.FAILED, failure_reason="GPU_MELTED")
+        make_generation(
+            id=GENERATION_ID, status=GenerationStatus.FAILED, failure_reason="GPU_MELTED"
+        )
     )
     assert undocumented.code == "GPU_MELTED"
     assert not isinstance(undocumented.code, ErrorCode)
-    silent = GenerationFailedError(Generation(id=GENERATION_ID, status=GenerationStatus.FAILED))
+    silent = GenerationFailedError(
+        make_generation(id=GENERATION_ID, status=GenerationStatus.FAILED)
+    )
     assert silent.code is None
     assert "no reason" in str(silent)
 
@@ -586,7 +593,9 @@ def test_errors_survive_pickling_with_their_attributes() -> None:
     failed = pickle.loads(
         pickle.dumps(
             GenerationFailedError(
-                Generation(id=GENERATION_ID, status=GenerationStatus.FAILED, failure_reason="X")
+                make_generation(
+                    id=GENERATION_ID, status=GenerationStatus.FAILED, failure_reason="X"
+                )
             )
         )
     )

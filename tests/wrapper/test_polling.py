@@ -28,6 +28,8 @@ from imagegen._polling import (
 from imagegen._types import Generation
 from imagegen_api.models import ErrorCode, GenerationStatus, Resolution
 
+from tests.factories import make_generation
+
 GEN_ID = "7c9e6679-7425-40de-944b-e07fc1f90ae7"
 
 
@@ -61,7 +63,7 @@ class FakeGeneration:
             status = "starting"
         finished = status == "succeeded"
         known = {s.value: s for s in GenerationStatus}
-        return Generation(
+        return make_generation(
             id=GEN_ID,
             # As the parser would build it; a status nobody documented stays a plain string.
             status=known.get(status, status),  # type: ignore[arg-type]
@@ -117,7 +119,7 @@ def test_expected_duration_follows_the_documented_timeline(
 def test_schedule_for_a_generation_reads_resolution_and_references(
     cost: int, outputs: int, inputs: tuple[str, ...], expected: float
 ) -> None:
-    generation = Generation(
+    generation = make_generation(
         id=GEN_ID,
         status=GenerationStatus.STARTING,
         credit_cost=cost,

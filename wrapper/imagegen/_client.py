@@ -43,9 +43,7 @@ from ._core import (
     generate_kwargs,
     get_operation,
     id_of,
-    initial_view,
     list_operation,
-    once_per_status,
     schedule_for,
     status_operation,
     timeout_for,
@@ -371,9 +369,8 @@ class Client:
         download_to: str | os.PathLike[str] | None,
     ) -> GenerationResult:
         with created_generation(created):
-            relay = once_per_status(on_update, initial_view(created, body))
             generation = self.images.wait(
-                created.id, timeout=wait_timeout, on_update=relay, schedule=schedule_for(body)
+                created.id, timeout=wait_timeout, on_update=on_update, schedule=schedule_for(body)
             )
             paths: tuple[Path, ...] = ()
             if download_to is not None:
@@ -668,9 +665,8 @@ class AsyncClient:
         download_to: str | os.PathLike[str] | None,
     ) -> GenerationResult:
         with created_generation(created):
-            relay = once_per_status(on_update, initial_view(created, body))
             generation = await self.images.wait(
-                created.id, timeout=wait_timeout, on_update=relay, schedule=schedule_for(body)
+                created.id, timeout=wait_timeout, on_update=on_update, schedule=schedule_for(body)
             )
             paths: tuple[Path, ...] = ()
             if download_to is not None:

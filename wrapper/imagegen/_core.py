@@ -463,12 +463,8 @@ class ClientCore:
                 continue
             if any(getattr(generation, f) not in (v, None) for f, v in expected.items()):
                 continue
-            if generation.prompt is None:
-                continue
             if index == 0 and generation.status in _IN_PROGRESS:
                 return generation
-            if generation.created_at is None:
-                return generation  # nothing to test it by, and everything else matches
             created = _as_utc(generation.created_at).timestamp()
             if earliest <= created <= latest:
                 return generation
@@ -504,7 +500,7 @@ class ClientCore:
         created = CreatedGeneration(
             id=generation.id,
             status=generation.status,
-            credit_cost=generation.credit_cost if generation.credit_cost is not None else 0,
+            credit_cost=generation.credit_cost,
         )
         self.created(created)
         self.observed(generation)
@@ -717,37 +713,6 @@ def schedule_for(body: CreateImageRequest) -> _polling.PollSchedule:
             references += len(images)
     resolution = None if isinstance(body.resolution, Unset) else body.resolution
     return _polling.PollSchedule.for_request(resolution, references)
-
-
-def initial_view(created: CreatedGeneration, body: CreateImageRequest) -> Generation:
-    """The generation as a create reports it, for the first `on_update` of `generate()`."""
-    from imagegen_api.types import Unset
-
-    return Generation(
-        id=created.id,
-        status=created.status,
-        prompt=body.prompt,
-        name=None if isinstance(body.name, Unset) else body.name,
-        credit_cost=created.credit_cost,
-    )
-
-
-def once_per_status(
-    on_update: OnUpdate | None, first: Generation
-) -> Callable[[Generation], object] | None:
-    """`on_update`, called for `first` now and then only when the status changes."""
-    if on_update is None:
-        return None
-    last = [first.status]
-    on_update(first)
-
-    def relay(generation: Generation) -> object:
-        if generation.status == last[0]:
-            return None
-        last[0] = generation.status
-        return on_update(generation)
-
-    return relay
 
 
 def generate_kwargs(item: GenerateItem) -> dict[str, Any]:

@@ -251,6 +251,9 @@ _CONVERT: Mapping[str, Callable[[object, str, str | None], Any]] = {
     "datetime": _moment,
     "strings": _strings,
     "status": _status,
+    # A string enum's value is kept as sent, known or not: the spec may learn a value after this
+    # client was generated, and one such field must not fail the whole answer.
+    "enum": _exact(str),
     "object": _nested_object,
     "objects": _nested_objects,
 }

@@ -44,6 +44,8 @@ from imagegen._retry import Outcome, decide
 
 from tests.factories import make_generation
 
+from .test_client_scripted import generation as generation_body
+
 SPEC = Path(__file__).resolve().parents[2] / "spec" / "openapi.yaml"
 BASE_URL = "https://api.test/v1"
 GENERATION_ID = "7c9e6679-7425-40de-944b-e07fc1f90ae7"
@@ -440,14 +442,14 @@ def test_bodies_that_do_not_parse_are_unexpected_responses(
 
 
 def test_an_unknown_status_value_is_kept_as_sent_not_refused() -> None:
-    body = {"success": True, "data": {"generationId": GENERATION_ID, "status": "canceled"}}
+    body = {"success": True, "data": generation_body(GENERATION_ID, "canceled")}
     generation = parse_response("getImage", _response(200, json.dumps(body)))
     assert generation.status == "canceled"
     assert not generation.is_terminal
 
 
 def test_a_wrongly_typed_field_deep_in_a_list_is_an_unexpected_response() -> None:
-    item = {"generationId": GENERATION_ID, "status": "succeeded", "outputImages": [1, 2]}
+    item = generation_body(GENERATION_ID, "succeeded", outputImages=[1, 2])
     body = {"success": True, "data": {"generations": [item], "total": 1, "limit": 20, "offset": 0}}
     with pytest.raises(UnexpectedResponseError) as caught:
         parse_response("listImages", _response(200, json.dumps(body)))

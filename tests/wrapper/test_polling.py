@@ -72,7 +72,12 @@ class FakeGeneration:
             credit_cost=self.credit_cost,
             output_number=self.output_number,
             image_input=self.image_input,
-            created_at=self.created_at,
+            # A real generation always says when it was made: by default, `created` on the
+            # clock's wall time.
+            created_at=self.created_at
+            or datetime.datetime.fromtimestamp(
+                self.clock.time() - (now - self.created), tz=datetime.UTC
+            ),
         )
 
     async def afetch(self, generation_id: str, deadline: float | None = None) -> Generation:

@@ -10,6 +10,7 @@ checks run mypy --strict on user code, as a user of the installed package would.
 from __future__ import annotations
 
 import copy
+import re
 import subprocess
 import sys
 import textwrap
@@ -37,7 +38,8 @@ def _success_examples() -> Iterator[tuple[str, dict[str, Any], Any]]:
         for response in operation.responses():
             if not response.status.startswith("2"):
                 continue
-            media = response.node["content"]["application/json"]
+            media = response.media
+            assert media is not None
             for _name, body in spec_model.examples_of(media):
                 yield operation.operation_id, media["schema"], body
 
@@ -61,11 +63,30 @@ def _required_paths(schema: Any, body: Any, where: tuple[Any, ...] = ()) -> Iter
         yield from _required_paths(node, body[name], (*where, name))
 
 
+# The one named exception: getImage's answer requires these, listImages' items do not carry
+# them, and both are the one `Generation` class, so they stay Optional there (see the report in
+# CHANGELOG.md: a `GenerationSummary` class of their own would lift it).
+SHARED_CLASS_OPTIONAL = {("getImage", "currentImage"), ("getImage", "deletedImage")}
+
 CASES = [
     pytest.param(operation, body, path, id=f"{operation}:{'.'.join(map(str, path))}")
     for operation, schema, body in _success_examples()
     for path in _required_paths(schema, body)
+    if (operation, path[-1]) not in SHARED_CLASS_OPTIONAL
 ]
+
+
+def test_the_shared_class_exception_is_exactly_the_fields_only_getimage_carries() -> None:
+    schemas = spec_model.load_spec()["components"]["schemas"]
+    only_get = set(schemas["Generation"]["required"]) - set(
+        schemas["GenerationSummary"]["properties"]
+    )
+    nullable = {
+        name
+        for name, node in schemas["Generation"]["properties"].items()
+        if isinstance(spec_model.resolve(node).get("type"), list)
+    }
+    assert {("getImage", name) for name in only_get - nullable} == SHARED_CLASS_OPTIONAL
 
 
 def _without(body: Any, path: tuple[Any, ...], replacement: object) -> Any:
@@ -83,7 +104,7 @@ def _without(body: Any, path: tuple[Any, ...], replacement: object) -> Any:
 def test_every_required_field_of_every_answer_is_covered() -> None:
     """The cases below reach the fields this issue made required (so the test can fail)."""
     covered = {(op, path[-1]) for op, _body, path in (c.values for c in CASES)}
-    for field in ("creditCost", "createdAt", "aspectRatio", "outputImages", "currentImage"):
+    for field in ("creditCost", "createdAt", "aspectRatio", "outputImages", "imageInput"):
         assert ("getImage", field) in covered
     for field in ("free", "pictureUrl", "prefix"):
         assert ("getAccount", field) in covered
@@ -100,8 +121,10 @@ def test_a_required_field_missing_is_an_unexpected_response_naming_it(
     broken = _without(body, path, KeyError if state == "missing" else None)
     with pytest.raises(UnexpectedResponseError) as caught:
         parse_response(operation, httpx.Response(200, json=broken))
-    assert repr(path[-1]) in str(caught.value) or f".{path[-1]}'" in str(caught.value)
-    assert state in str(caught.value)
+    message = str(caught.value)
+    # The field is named, alone or in its dotted path ('account.id' when `account` is gone).
+    assert re.search(rf"'(?:[\w.\[\]]*\.)?{path[-1]}(?:[.\[][\w.\[\]]*)?'", message), message
+    assert f"is {state}" in message
 
 
 def test_required_fields_are_typed_without_none_and_have_no_default() -> None:
@@ -146,13 +169,15 @@ def test_every_operation_result_has_the_required_fields_the_docs_promise() -> No
         required[RESULT_OF["getImage"]]
     )
     # Left Optional, as the docs leave them open (see the spec's Generation description).
-    assert not {"name", "predict_time", "total_time", "failure_reason"} & (
-        required[RESULT_OF["getImage"]]
+    assert (
+        not {"name", "predict_time", "total_time", "failure_reason"}
+        & (required[RESULT_OF["getImage"]])
     )
 
 
 def _generation_body(**changes: Any) -> dict[str, Any]:
-    media = spec_model.operation("getImage").response("200").node["content"]["application/json"]
+    media = spec_model.operation("getImage").response("200").media
+    assert media is not None
     body = dict(media["examples"]["succeeded"]["value"])
     body["data"] = {**body["data"], **changes}
     return body

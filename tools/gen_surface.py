@@ -11,6 +11,9 @@ of the user-facing surface that mirrors the spec, so a change of the spec reache
   `images.create`, `generate` and `generate_many` of both clients take as typed keyword
   arguments (`**options: Unpack[CreateOptions]`), with enums as `Literal`s; and each field's
   schema facts (`CREATE_OPTIONS`), which validation checks before anything is sent.
+- `_spec/results.py`: the result classes of the answers (attrs records: required fields typed
+  plainly, optional ones `| None`, string enums as `Literal`s) and their `SHAPES`, by which
+  `_parsing.read` reads every answer.
 - `_spec/operations.py`: every operation of the spec (method, path, parameters, success
   status), for the tests that hold the wrapper's tables to the spec.
 - `_spec/calls.py`: each operation's request builder (its parameters checked by the spec's
@@ -320,9 +323,9 @@ DOCS = {
     "ApiKeyInfo": "The key in use: its name and its first characters (never the whole key).",
     "GenerationPage": "One page of listImages, newest first.",
     "Generation": (
-        "A generation, as getImage reports it (list items fill the fields the list carries). "
-        "`status` is a `GenerationStatus`, or the raw string of a status this client does not "
-        "know."
+        "A generation, as getImage reports it (list items fill the fields the list carries: "
+        "the fields getImage alone reports are Optional here). `status` is a "
+        "`GenerationStatus`, or the raw string of a status this client does not know."
     ),
     "CreatedGeneration": "What createImage answers: the new generation's id, its status and "
     "what it cost.",
@@ -342,6 +345,10 @@ def _kind(spec: Mapping[str, Any], node: Mapping[str, Any], where: str) -> tuple
     schema = _resolve(spec, node)
     if ref in CLASS_OF_SCHEMA:
         return "object", CLASS_OF_SCHEMA[ref]
+    if "enum" in schema:
+        if schema.get("type") != "string" or not all(isinstance(v, str) for v in schema["enum"]):
+            raise SpecError(f"{where}: only an enum of strings is supported in a result")
+        return "enum", None
     kind = schema.get("type")
     if isinstance(kind, list):
         kind = next((k for k in kind if k != "null"), None)
@@ -397,18 +404,25 @@ def _class_fields(spec: Mapping[str, Any]) -> dict[str, dict[str, dict[str, Any]
             attribute = _snake(json_name)
             seen.add(attribute)
             kind, nested = _kind(spec, node, f"{schema_name}.{json_name}")
+            # A nullable field is Optional whether or not the spec requires its key: None is
+            # one of its values, so a missing key reads as the null it would have been.
             nullable = isinstance(_resolve(spec, node).get("type"), list)
             facts = {
                 "path": path,
                 "kind": kind,
                 "nested": nested,
                 "required": required and not nullable,
+                "values": tuple(_resolve(spec, node)["enum"]) if kind == "enum" else None,
                 "count": 0,
             }
             current = fields.get(attribute)
             if current is None:
                 fields[attribute] = facts
-            elif (current["kind"], current["nested"]) != (kind, nested):
+            elif (current["kind"], current["nested"], current["values"]) != (
+                kind,
+                nested,
+                facts["values"],
+            ):
                 raise SpecError(f"{cls}.{attribute}: the schemas making it disagree on its type")
             else:
                 current["required"] = current["required"] and facts["required"]
@@ -421,9 +435,10 @@ def _class_fields(spec: Mapping[str, Any]) -> dict[str, dict[str, dict[str, Any]
     return classes
 
 
-def _envelopes(spec: Mapping[str, Any]) -> dict[str, tuple[str, list[str]]]:
-    """operationId -> (result class, fields of the answer beside `success` and `data`)."""
-    results: dict[str, tuple[str, list[str]]] = {}
+def _envelopes(spec: Mapping[str, Any]) -> dict[str, tuple[str, list[tuple[str, bool]]]]:
+    """operationId -> (result class, fields of the answer beside `success` and `data`, each
+    with whether the answer's schema requires it)."""
+    results: dict[str, tuple[str, list[tuple[str, bool]]]] = {}
     for item in spec["paths"].values():
         for method, operation in item.items():
             if method not in ("get", "post", "put", "patch", "delete"):
@@ -437,7 +452,12 @@ def _envelopes(spec: Mapping[str, Any]) -> dict[str, tuple[str, list[str]]]:
                     f"{operation['operationId']}: its answer's data ({data_ref}) has no result "
                     "class: add it to CLASS_OF_SCHEMA in tools/gen_surface.py"
                 )
-            extra = [p for p in schema.get("properties", {}) if p not in ("success", "data")]
+            required = schema.get("required", [])
+            extra = [
+                (p, p in required)
+                for p in schema.get("properties", {})
+                if p not in ("success", "data")
+            ]
             results[operation["operationId"]] = (CLASS_OF_SCHEMA[data_ref], extra)
     return results
 
@@ -447,10 +467,16 @@ def results_module(spec: Mapping[str, Any]) -> str:
     envelopes = _envelopes(spec)
     # Fields the answer carries beside `data` belong to the operation's result class.
     for cls, extra in envelopes.values():
-        for json_name in extra:
+        for json_name, required in extra:
             classes[cls].setdefault(
                 _snake(json_name),
-                {"path": ("^", json_name), "kind": "str", "nested": None, "required": False},
+                {
+                    "path": ("^", json_name),
+                    "kind": "str",
+                    "nested": None,
+                    "required": required,
+                    "values": None,
+                },
             )
     order = list(dict.fromkeys(CLASS_OF_SCHEMA.values()))
     # Nested classes first, so each class's annotations name classes defined above it.
@@ -458,8 +484,18 @@ def results_module(spec: Mapping[str, Any]) -> str:
     lines = [
         HEADER,
         '"""The results the clients return: small frozen records, one attribute per field of',
-        "the spec's answers (None or () where the answer leaves a field out). `_parsing` builds",
-        'them from the answers, by `SHAPES`."""',
+        "the spec's answers. `_parsing` builds them from the answers, by `SHAPES`.",
+        "",
+        "Typed as the spec promises: a field the spec requires (in every schema making the",
+        "class) has its plain type, no None and no default, and an answer without it is an",
+        "`UnexpectedResponseError` naming it; any other field is `X | None = None`, or a tuple",
+        "defaulting to `()`. A field of one of the spec's string enums (other than `status`) is",
+        "typed as the `Literal` of its values. Its value is the plain string sent, and a value",
+        "outside the enum is passed through unchanged rather than fail the answer (as an",
+        "unknown `status` is, see `_types`): the `Literal` types what the spec promises, so",
+        "user code can match on the values, while reading stays tolerant of a value the spec",
+        "does not know yet.",
+        '"""',
         "",
         "from __future__ import annotations",
         "",
@@ -488,6 +524,8 @@ def results_module(spec: Mapping[str, Any]) -> str:
                 annotation = nested
             elif kind == "objects":
                 annotation = f"tuple[{nested}, ...]"
+            elif kind == "enum":
+                annotation = f"Literal[{', '.join(repr(v) for v in facts['values'])}]"
             else:
                 annotation = _ANNOTATIONS[kind]
             if required:
@@ -514,7 +552,7 @@ def results_module(spec: Mapping[str, Any]) -> str:
     ]
     return "\n".join(lines).replace(
         "from collections.abc import Mapping",
-        "from collections.abc import Mapping\nfrom typing import Any",
+        "from collections.abc import Mapping\nfrom typing import Any, Literal",
     )
 
 

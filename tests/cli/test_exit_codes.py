@@ -7,8 +7,10 @@ from pathlib import Path
 
 import imagegen._errors as errors
 import pytest
-from imagegen._types import Generation, GenerationStatus
+from imagegen._types import GenerationStatus
 from imagegen.cli._exit_codes import EXIT_CODE_TABLE, ExitCode, exit_code_for, hint_for
+
+from tests.factories import make_generation
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "cli.md"
 
@@ -17,7 +19,7 @@ def _api(cls, code="X", status=400, **kwargs):
     return cls("message", status_code=status, code=code, **kwargs)
 
 
-FAILED = Generation(id="3f6c2a1e-8d4b-4c1a-9e2f-0b7d5a6c4e21", status=GenerationStatus.FAILED)
+FAILED = make_generation(id="3f6c2a1e-8d4b-4c1a-9e2f-0b7d5a6c4e21", status=GenerationStatus.FAILED)
 
 
 @pytest.mark.parametrize(

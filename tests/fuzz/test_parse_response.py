@@ -113,6 +113,8 @@ def _conforms(value: Any, hint: Any) -> bool:
         return isinstance(value, tuple) and all(_conforms(v, item) for v in value)
     if hint is type(None):
         return value is None
+    if origin is typing.Literal:  # a string enum: the plain string, an unknown one passed through
+        return isinstance(value, str)
     if hint is float:  # the numeric tower: an int is a float, a bool is not
         return (
             isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)

@@ -52,7 +52,7 @@ def test_the_package_alone_loads_no_model() -> None:
             "AccountNotFoundErrorResponse",
             {"account_not_found_error_response", "account_not_found_code"},
         ),
-        ("Generation", {"generation", "generation_status"}),
+        ("Generation", {"generation", "generation_status", "aspect_ratio"}),
     ],
 )
 def test_one_model_loads_only_its_module_and_what_that_imports(

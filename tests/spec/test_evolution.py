@@ -297,13 +297,12 @@ def test_a_new_response_field_is_an_attribute_of_the_results(evolved: Path) -> N
         evolved,
         """
     import asyncio, json, httpx, imagegen
-    ITEM = {"generationId": "7c9e6679-7425-40de-944b-e07fc1f90ae7", "status": "succeeded",
-            "seed": 7}
+    ITEM = {**json.loads(__GENERATION__), "seed": 7}
     def answer(request):
         if request.url.path.endswith("/account"):
-            return httpx.Response(200, json={"success": True, "data": {
-                "account": {"id": "5b0c6a3e-2f4d-4c1e-9a57-3d2b8f6e1a90"},
-                "credits": {"total": 3, "promotional": 2}, "apiKey": {}}})
+            account = json.loads(__ACCOUNT__)
+            account["credits"]["promotional"] = 2
+            return httpx.Response(200, json={"success": True, "data": account})
         if request.url.path.endswith("/images"):
             return httpx.Response(200, json={"success": True, "data": {
                 "generations": [ITEM], "total": 1, "limit": 20, "offset": 0}})
@@ -317,9 +316,25 @@ def test_a_new_response_field_is_an_attribute_of_the_results(evolved: Path) -> N
         http_client=httpx.AsyncClient(transport=httpx.MockTransport(answer)))
     awaited = asyncio.run(aclient.images.get(ITEM["generationId"])).seed
     print(json.dumps([got, listed, promotional, awaited]))
-    """,
+    """.replace("__GENERATION__", repr(json.dumps(_example("getImage")["data"]))).replace(
+            "__ACCOUNT__", repr(json.dumps(_example("getAccount")["data"]))
+        ),
     )
     assert seen == [7, 7, 2, 7]
+
+
+def _example(operation_id: str) -> Any:
+    """The first 2xx example answer of `operation_id` in the spec: one with every field the
+    answer requires."""
+    spec = yaml.safe_load((ROOT / "spec" / "openapi.yaml").read_text())
+    for item in spec["paths"].values():
+        for operation in item.values():
+            if isinstance(operation, dict) and operation.get("operationId") == operation_id:
+                media = operation["responses"]["200"]["content"]["application/json"]
+                if "example" in media:
+                    return media["example"]
+                return next(iter(media["examples"].values()))["value"]
+    raise KeyError(operation_id)
 
 
 def test_the_sandbox_validates_a_new_request_field_by_its_schema(evolved: Path) -> None:

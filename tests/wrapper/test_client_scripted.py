@@ -37,10 +37,32 @@ def ok(data: dict[str, Any], status: int = 200, **extra: Any) -> httpx.Response:
     )
 
 
+# What every generation the API reports carries (the spec's required fields), with values for
+# a just-made text-to-image generation; `createdAt` is the VirtualClock's start, as a server
+# would write it.
+GENERATION_FIELDS: dict[str, Any] = {
+    "name": None,
+    "prompt": "A lighthouse on a cliff at dusk",
+    "aspectRatio": "1:1",
+    "modelProvider": "imagegen",
+    "outputNumber": 1,
+    "outputSuccess": 0,
+    "outputFailed": 0,
+    "currentImage": 0,
+    "deletedImage": 0,
+    "outputImages": [],
+    "creditCost": 1,
+    "failureReason": None,
+    "createdAt": "2027-01-15T08:00:00Z",
+    "isPublic": False,
+    "imageInput": [],
+}
+
+
 def generation(
     generation_id: str = GENERATION_ID, status: str = "succeeded", **fields: Any
 ) -> dict[str, Any]:
-    return {"generationId": generation_id, "status": status, **fields}
+    return {"generationId": generation_id, "status": status, **GENERATION_FIELDS, **fields}
 
 
 def created(generation_id: str = GENERATION_ID, cost: int = 1) -> httpx.Response:
@@ -62,6 +84,8 @@ STATUS_OK = ok(
     {
         "accountId": "5b0c6a3e-2f4d-4c1e-9a57-3d2b8f6e1a90",
         "apiKeyId": "0e8f7a61-4b2c-4d3e-8f9a-1b2c3d4e5f60",
+        "apiKeyName": "production",
+        "timestamp": "2027-01-15T08:00:00Z",
     },
     message="API connection successful",
 )

@@ -21,6 +21,8 @@ from imagegen._download import (
 from imagegen._errors import ImagegenError, InvalidRequestError
 from imagegen._types import Generation, GenerationStatus
 
+from tests.factories import make_generation
+
 GEN_ID = "7c9e6679-7425-40de-944b-e07fc1f90ae7"
 PNG = b"\x89PNG\r\n\x1a\n" + b"png-body" * 100
 JPEG = b"\xff\xd8\xff\xe0" + b"jpeg-body" * 100
@@ -31,7 +33,7 @@ SECRET = "ig_live_SUPERSECRETKEY"
 def generation(
     *urls: str, status: str = "succeeded", failed: int = 0, gid: str = GEN_ID
 ) -> Generation:
-    return Generation(
+    return make_generation(
         id=gid,
         status=GenerationStatus(status),
         output_images=urls,

@@ -23,6 +23,8 @@ from imagegen._download import DownloadError, adownload_outputs, download_output
 from imagegen._types import Generation, GenerationStatus
 from imagegen.testing import Sandbox
 
+from tests.factories import make_generation
+
 GEN_ID = "7c9e6679-7425-40de-944b-e07fc1f90ae7"
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 64
 # No jitter: the waits are exactly 1 s, 2 s, 4 s, ... so the time slept can be asserted.
@@ -115,7 +117,7 @@ def host(shared_host: StubHost) -> StubHost:
 
 
 def generation(*urls: str) -> Generation:
-    return Generation(
+    return make_generation(
         id=GEN_ID,
         status=GenerationStatus.SUCCEEDED,
         output_images=urls,
@@ -439,9 +441,11 @@ def test_a_killed_download_leaves_only_a_hidden_part_file(tmp_path: Path) -> Non
     import sys
 
     program = f"""
-import os, signal, httpx
+import os, signal, sys, httpx
+sys.path.insert(0, {str(Path(__file__).resolve().parents[2])!r})
 from imagegen._download import download_outputs
-from imagegen._types import Generation, GenerationStatus
+from imagegen._types import GenerationStatus
+from tests.factories import make_generation
 
 class Dying(httpx.SyncByteStream):
     def __iter__(self):
@@ -449,7 +453,7 @@ class Dying(httpx.SyncByteStream):
         os.kill(os.getpid(), signal.SIGKILL)
 
 http = httpx.Client(transport=httpx.MockTransport(lambda r: httpx.Response(200, stream=Dying())))
-gen = Generation(id={GEN_ID!r}, status=GenerationStatus.SUCCEEDED,
+gen = make_generation(id={GEN_ID!r}, status=GenerationStatus.SUCCEEDED,
                  output_images=("https://cdn.example.com/0.png",))
 download_outputs(http, gen, {str(tmp_path)!r})
 """

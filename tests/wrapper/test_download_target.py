@@ -13,6 +13,8 @@ from imagegen._download import DownloadError, check_target, download_outputs
 from imagegen._errors import InvalidRequestError
 from imagegen._types import Generation, GenerationStatus
 
+from tests.factories import make_generation
+
 GEN_ID = "7c9e6679-7425-40de-944b-e07fc1f90ae7"
 
 
@@ -106,7 +108,7 @@ def test_something_that_is_not_a_path_is_refused() -> None:
 
 
 def finished(*urls: str) -> Generation:
-    return Generation(id=GEN_ID, status=GenerationStatus.SUCCEEDED, output_images=urls)
+    return make_generation(id=GEN_ID, status=GenerationStatus.SUCCEEDED, output_images=urls)
 
 
 def test_download_into_an_uncreatable_directory_is_an_invalid_request() -> None:

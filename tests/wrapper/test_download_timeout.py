@@ -10,6 +10,8 @@ import httpx
 import pytest
 from imagegen import AsyncClient, Client, Generation, GenerationStatus
 
+from tests.factories import make_generation
+
 API_KEY = "sk_test_download_timeout"
 BASE_URL = "https://api.example/v1"
 OUTPUT = "https://images.example/out-1.png"
@@ -17,7 +19,7 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"png-body" * 100
 
 
 def finished() -> Generation:
-    return Generation(
+    return make_generation(
         id="7c9e6679-7425-40de-944b-e07fc1f90ae7",
         status=GenerationStatus.SUCCEEDED,
         output_images=(OUTPUT,),

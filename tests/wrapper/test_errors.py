@@ -25,7 +25,6 @@ from imagegen import (
     ConcurrentGenerationError,
     ContentPolicyError,
     ErrorCode,
-    Generation,
     GenerationFailedError,
     GenerationStatus,
     ImagegenError,
@@ -42,6 +41,10 @@ from imagegen import (
 from imagegen._errors import SERVICE_UNAVAILABLE, UNEXPECTED_RESPONSE, error_from_response
 from imagegen._parsing import parse_response
 from imagegen._retry import Outcome, decide
+
+from tests.factories import make_generation
+
+from .test_client_scripted import generation as generation_body
 
 SPEC = Path(__file__).resolve().parents[2] / "spec" / "openapi.yaml"
 BASE_URL = "https://api.test/v1"
@@ -439,14 +442,14 @@ def test_bodies_that_do_not_parse_are_unexpected_responses(
 
 
 def test_an_unknown_status_value_is_kept_as_sent_not_refused() -> None:
-    body = {"success": True, "data": {"generationId": GENERATION_ID, "status": "canceled"}}
+    body = {"success": True, "data": generation_body(GENERATION_ID, "canceled")}
     generation = parse_response("getImage", _response(200, json.dumps(body)))
     assert generation.status == "canceled"
     assert not generation.is_terminal
 
 
 def test_a_wrongly_typed_field_deep_in_a_list_is_an_unexpected_response() -> None:
-    item = {"generationId": GENERATION_ID, "status": "succeeded", "outputImages": [1, 2]}
+    item = generation_body(GENERATION_ID, "succeeded", outputImages=[1, 2])
     body = {"success": True, "data": {"generations": [item], "total": 1, "limit": 20, "offset": 0}}
     with pytest.raises(UnexpectedResponseError) as caught:
         parse_response("listImages", _response(200, json.dumps(body)))
@@ -519,7 +522,7 @@ def test_retry_after_as_an_http_date() -> None:
 
 
 def test_generation_failed_error_carries_the_generation_and_its_code() -> None:
-    generation = Generation(
+    generation = make_generation(
         id=GENERATION_ID, status=GenerationStatus.FAILED, failure_reason="INVALID_IMAGE"
     )
     error = GenerationFailedError(generation)
@@ -529,16 +532,22 @@ def test_generation_failed_error_carries_the_generation_and_its_code() -> None:
     assert GENERATION_ID in str(error)
     assert "INVALID_IMAGE" in str(error)
     odd = GenerationFailedError(
-        Generation(id=GENERATION_ID, status=GenerationStatus.FAILED, failure_reason="GPU melted")
+        make_generation(
+            id=GENERATION_ID, status=GenerationStatus.FAILED, failure_reason="GPU melted"
+        )
     )
     assert odd.code is None  # prose is not a code: it goes to the message
     assert "GPU melted" in str(odd)
     undocumented = GenerationFailedError(
-        Generation(id=GENERATION_ID, status=GenerationStatus.FAILED, failure_reason="GPU_MELTED")
+        make_generation(
+            id=GENERATION_ID, status=GenerationStatus.FAILED, failure_reason="GPU_MELTED"
+        )
     )
     assert undocumented.code == "GPU_MELTED"
     assert not isinstance(undocumented.code, ErrorCode)
-    silent = GenerationFailedError(Generation(id=GENERATION_ID, status=GenerationStatus.FAILED))
+    silent = GenerationFailedError(
+        make_generation(id=GENERATION_ID, status=GenerationStatus.FAILED)
+    )
     assert silent.code is None
     assert "no reason" in str(silent)
 
@@ -586,7 +595,9 @@ def test_errors_survive_pickling_with_their_attributes() -> None:
     failed = pickle.loads(
         pickle.dumps(
             GenerationFailedError(
-                Generation(id=GENERATION_ID, status=GenerationStatus.FAILED, failure_reason="X")
+                make_generation(
+                    id=GENERATION_ID, status=GenerationStatus.FAILED, failure_reason="X"
+                )
             )
         )
     )

@@ -9,8 +9,10 @@ import uuid
 from typing import Any
 
 import pytest
-from imagegen import Generation, GenerationStatus, InvalidRequestError
+from imagegen import GenerationStatus, InvalidRequestError
 from imagegen._validation import check_generation_id
+
+from tests.factories import make_generation
 
 from .test_client_scripted import GENERATION_ID, generation, make_client, ok
 
@@ -27,7 +29,7 @@ UPPER = GENERATION_ID.upper()
         "urn:uuid:" + GENERATION_ID,
         "  " + UPPER + "\n",
         uuid.UUID(GENERATION_ID),
-        Generation(id=GENERATION_ID, status=GenerationStatus.STARTING),
+        make_generation(id=GENERATION_ID, status=GenerationStatus.STARTING),
     ],
 )
 def test_every_form_of_an_id_reaches_the_canonical_url(given: Any) -> None:

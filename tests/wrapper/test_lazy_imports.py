@@ -18,6 +18,8 @@ import imagegen._api.models
 import pytest
 from imagegen import _core, _defaults, _download, _polling
 
+from tests.factories import make_generation
+
 # Each costly to import (milliseconds each, against a budget of 1.3x `import httpx`), and none
 # is needed before a request. Of `imagegen._api`, only ENUMS may be loaded.
 DEFERRED = (
@@ -179,7 +181,7 @@ def test_the_client_signatures_show_the_defaults_the_modules_use() -> None:
 def test_status_predicates_use_the_generated_statuses() -> None:
     status = imagegen._api.models.GenerationStatus
     for value in status:
-        generation = imagegen.Generation(id="x", status=value)
+        generation = make_generation(id="x", status=value)
         assert generation.succeeded is (value == status.SUCCEEDED)
         assert generation.failed is (value == status.FAILED)
         assert generation.is_terminal is (value in (status.SUCCEEDED, status.FAILED))

@@ -23,8 +23,9 @@ from imagegen import (
     VirtualClock,
 )
 from imagegen._pacing import CreatePacer
-from imagegen._types import Generation
 from imagegen.testing import Sandbox
+
+from tests.factories import make_generation
 
 from .test_client_scripted import API_KEY, BASE_URL, created, generation, ok
 
@@ -70,9 +71,9 @@ def test_in_progress_generations_block_until_seen_terminal() -> None:
     clock.advance(1)
     pacer.record_create("b")
     assert pacer.blocking() == ["a", "b"]
-    pacer.observe(Generation(id="b", status=GenerationStatus.PROCESSING))
+    pacer.observe(make_generation(id="b", status=GenerationStatus.PROCESSING))
     assert pacer.blocking() == ["a", "b"]
-    pacer.observe(Generation(id="a", status=GenerationStatus.FAILED))
+    pacer.observe(make_generation(id="a", status=GenerationStatus.FAILED))
     assert pacer.blocking() == []
 
 

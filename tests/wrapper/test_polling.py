@@ -31,6 +31,8 @@ from imagegen._polling import (
 )
 from imagegen._types import Generation
 
+from tests.factories import make_generation
+
 GEN_ID = "7c9e6679-7425-40de-944b-e07fc1f90ae7"
 
 
@@ -64,7 +66,7 @@ class FakeGeneration:
             status = "starting"
         finished = status == "succeeded"
         known = {s.value: s for s in GenerationStatus}
-        return Generation(
+        return make_generation(
             id=GEN_ID,
             # As the parser would build it; a status nobody documented stays a plain string.
             status=known.get(status, status),  # type: ignore[arg-type]
@@ -73,7 +75,12 @@ class FakeGeneration:
             credit_cost=self.credit_cost,
             output_number=self.output_number,
             image_input=self.image_input,
-            created_at=self.created_at,
+            # A real generation always says when it was made: by default, `created` on the
+            # clock's wall time.
+            created_at=self.created_at
+            or datetime.datetime.fromtimestamp(
+                self.clock.time() - (now - self.created), tz=datetime.UTC
+            ),
         )
 
 
@@ -143,7 +150,7 @@ def test_expected_duration_follows_the_documented_timeline(
 def test_schedule_for_a_generation_reads_resolution_and_references(
     cost: int, outputs: int, inputs: tuple[str, ...], expected: float
 ) -> None:
-    generation = Generation(
+    generation = make_generation(
         id=GEN_ID,
         status=GenerationStatus.STARTING,
         credit_cost=cost,

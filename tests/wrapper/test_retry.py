@@ -32,6 +32,7 @@ from .test_client_scripted import (
     STATUS_OK,
     created,
     error,
+    generation,
     make_async_client,
     make_client,
     ok,
@@ -357,6 +358,6 @@ async def test_async_creates_retry_on_generation_start_failed() -> None:
 
 
 def test_a_read_that_succeeds_needs_no_retry() -> None:
-    client, script = make_client(ok({"generationId": GENERATION_ID, "status": "processing"}))
+    client, script = make_client(ok(generation(GENERATION_ID, "processing")))
     assert client.images.get(GENERATION_ID).status == "processing"
     assert len(script.requests) == 1

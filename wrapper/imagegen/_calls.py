@@ -15,7 +15,7 @@ from __future__ import annotations
 import collections
 import contextlib
 import os
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Unpack
 from uuid import UUID
@@ -218,9 +218,9 @@ def _finish(
     download_to: str | os.PathLike[str] | None,
 ) -> Plan[GenerationResult]:
     with created_generation(created):
-        relay = once_per_status(on_update, initial_view(created, body))
+        # The wait looks at once, so `on_update` hears of the generation before any waiting.
         generation = yield from core.wait_plan(
-            created.id, timeout=wait_timeout, on_update=relay, schedule=schedule_for(body)
+            created.id, timeout=wait_timeout, on_update=on_update, schedule=schedule_for(body)
         )
         paths: tuple[Path, ...] = ()
         if download_to is not None:
@@ -239,37 +239,6 @@ def schedule_for(body: CreateImageRequest) -> _polling.PollSchedule:
             references += len(images)
     resolution = None if isinstance(body.resolution, Unset) else body.resolution
     return _polling.PollSchedule.for_request(resolution, references)
-
-
-def initial_view(created: CreatedGeneration, body: CreateImageRequest) -> Generation:
-    """The generation as a create reports it, for the first `on_update` of `generate()`."""
-    from imagegen._api.types import Unset
-
-    return Generation(
-        id=created.id,
-        status=created.status,
-        prompt=body.prompt,
-        name=None if isinstance(body.name, Unset) else body.name,
-        credit_cost=created.credit_cost,
-    )
-
-
-def once_per_status(
-    on_update: OnUpdate | None, first: Generation
-) -> Callable[[Generation], object] | None:
-    """`on_update`, called for `first` now and then only when the status changes."""
-    if on_update is None:
-        return None
-    last = [first.status]
-    on_update(first)
-
-    def relay(generation: Generation) -> object:
-        if generation.status == last[0]:
-            return None
-        last[0] = generation.status
-        return on_update(generation)
-
-    return relay
 
 
 def generate_kwargs(item: GenerateItem) -> dict[str, Any]:

@@ -431,12 +431,8 @@ class ClientCore:
                 continue
             if any(getattr(generation, f) not in (v, None) for f, v in expected.items()):
                 continue
-            if generation.prompt is None:
-                continue
             if index == 0 and generation.status in _IN_PROGRESS:
                 return generation
-            if generation.created_at is None:
-                return generation  # nothing to test it by, and everything else matches
             created = _as_utc(generation.created_at).timestamp()
             if earliest <= created <= latest:
                 return generation
@@ -472,7 +468,7 @@ class ClientCore:
         created = CreatedGeneration(
             id=generation.id,
             status=generation.status,
-            credit_cost=generation.credit_cost if generation.credit_cost is not None else 0,
+            credit_cost=generation.credit_cost,
         )
         self.created(created)
         self.observed(generation)

@@ -299,9 +299,7 @@ class _Plan:
         return _Attempts(self.retry, self.clock, url)
 
     def result(self, saved: list[Path], errors: dict[str, str], strict: bool) -> DownloadedFiles:
-        files = DownloadedFiles(
-            saved, failed_outputs=self.generation.output_failed or 0, errors=errors
-        )
+        files = DownloadedFiles(saved, failed_outputs=self.generation.output_failed, errors=errors)
         if errors and strict:
             raise DownloadError(self.generation, files)
         return files

@@ -93,8 +93,10 @@ def parse_response(
     if not isinstance(body, dict):
         raise unexpected_body(response, f"the body is a JSON {type(body).__name__}, not an object")
     try:
-        if "success" not in body:
-            raise _Mismatch("required field 'success' is missing")
+        success = body.get("success", _ABSENT)
+        if success is not True:  # `false` was an error above; the spec's 2xx says true
+            state = "missing" if success is _ABSENT else "null" if success is None else "not true"
+            raise _Mismatch(f"required field 'success' is {state}")
         result = read(name, _object(body.get("data", _ABSENT), "data"), body)
     except _Mismatch as exc:
         raise unexpected_body(response, str(exc)) from None
@@ -206,8 +208,9 @@ def _nested_objects(value: object, label: str, nested: str | None) -> tuple[Any,
 def _object(value: object, label: str) -> Mapping[str, Any]:
     if value.__class__ is dict:  # what JSON objects decode to; other mappings checked below
         return value
-    if value is _ABSENT:
-        raise _Mismatch(f"required field {label!r} is missing")
+    if value is _ABSENT or value is None:
+        state = "missing" if value is _ABSENT else "null"
+        raise _Mismatch(f"required field {label!r} is {state}")
     if not isinstance(value, Mapping):
         raise _Mismatch(f"field {label!r} is {type(value).__name__}, expected an object")
     return value
@@ -222,6 +225,9 @@ _CONVERT: Mapping[str, Callable[[object, str, str | None], Any]] = {
     "datetime": _moment,
     "strings": _strings,
     "status": _status,
+    # A string enum's value is kept as sent, known or not: the spec may learn a value after this
+    # client was generated, and one such field must not fail the whole answer.
+    "enum": _exact(str),
     "object": _nested_object,
     "objects": _nested_objects,
 }

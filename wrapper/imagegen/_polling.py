@@ -249,8 +249,6 @@ class _Wait:
 def _age(generation: Generation, clock: Clock) -> float:
     """Seconds since the generation was created, by its createdAt; 0 when that is not usable."""
     created = generation.created_at
-    if created is None:
-        return 0.0
     if created.tzinfo is None:
         created = created.replace(tzinfo=datetime.UTC)
     age = clock.time() - created.timestamp()

@@ -27,7 +27,9 @@ class CreateOptions(TypedDict, total=False):
         | None
     )
     """Width to height. The docs show `aspectRatio` as a string but do not list the values;
-    this spec allows these ten common ones.
+    this spec allows these ten common ones, in a create and so in the generations it
+    makes. A client reads any other value a generation reports as it is (one made some
+    other way may carry one), rather than fail the answer.
     """
     num_outputs: int | None
     """How many images to make; each costs the resolution's credits."""
@@ -98,7 +100,7 @@ CREATE_REQUEST_SCHEMA: Mapping[str, Any] = {
         },
         "aspect_ratio": {
             "type": "string",
-            "description": "Width to height. The docs show `aspectRatio` as a string but do not list the values;\nthis spec allows these ten common ones.\n",
+            "description": "Width to height. The docs show `aspectRatio` as a string but do not list the values;\nthis spec allows these ten common ones, in a create and so in the generations it makes.\nA client reads any other value a generation reports as it is (one made some other way\nmay carry one), rather than fail the answer.\n",
             "enum": ["1:1", "2:3", "3:2", "3:4", "4:3", "4:5", "5:4", "9:16", "16:9", "21:9"],
             "x-enum-varnames": [
                 "SQUARE",

@@ -2,14 +2,24 @@
 # and run `make generate`.
 
 """The results the clients return: small frozen records, one attribute per field of
-the spec's answers (None or () where the answer leaves a field out). `_parsing` builds
-them from the answers, by `SHAPES`."""
+the spec's answers. `_parsing` builds them from the answers, by `SHAPES`.
+
+Typed as the spec promises: a field the spec requires (in every schema making the
+class) has its plain type, no None and no default, and an answer without it is an
+`UnexpectedResponseError` naming it; any other field is `X | None = None`, or a tuple
+defaulting to `()`. A field of one of the spec's string enums (other than `status`) is
+typed as the `Literal` of its values. Its value is the plain string sent, and a value
+outside the enum is passed through unchanged rather than fail the answer (as an
+unknown `status` is, see `_types`): the `Literal` types what the spec promises, so
+user code can match on the values, while reading stays tolerant of a value the spec
+does not know yet.
+"""
 
 from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Literal
 
 import attrs
 
@@ -35,9 +45,9 @@ class ConnectionStatus:
 
     account_id: str
     api_key_id: str
-    api_key_name: str | None = None
-    timestamp: datetime.datetime | None = None
-    message: str | None = None
+    api_key_name: str
+    timestamp: datetime.datetime
+    message: str
 
 
 @attrs.frozen(kw_only=True)
@@ -45,46 +55,46 @@ class Credits:
     """The balance (`total`) and where it came from."""
 
     total: int
-    free: int | None = None
-    purchased: int | None = None
-    refunded: int | None = None
-    redeemed: int | None = None
-    bonus: int | None = None
-    affiliate: int | None = None
+    free: int
+    purchased: int
+    refunded: int
+    redeemed: int
+    bonus: int
+    affiliate: int
 
 
 @attrs.frozen(kw_only=True)
 class ApiKeyInfo:
     """The key in use: its name and its first characters (never the whole key)."""
 
-    name: str | None = None
-    prefix: str | None = None
-    created_at: datetime.datetime | None = None
+    name: str
+    prefix: str
+    created_at: datetime.datetime
 
 
 @attrs.frozen(kw_only=True)
 class Generation(GenerationBehaviour):
-    """A generation, as getImage reports it (list items fill the fields the list carries).
-    `status` is a `GenerationStatus`, or the raw string of a status this client does not
-    know.
+    """A generation, as getImage reports it (list items fill the fields the list carries: the
+    fields getImage alone reports are Optional here). `status` is a `GenerationStatus`, or
+    the raw string of a status this client does not know.
     """
 
     id: str
     status: _models.GenerationStatus | str
     name: str | None = None
-    prompt: str | None = None
-    aspect_ratio: str | None = None
-    model_provider: str | None = None
-    output_number: int | None = None
-    output_success: int | None = None
-    output_failed: int | None = None
-    output_images: tuple[str, ...] = ()
-    credit_cost: int | None = None
-    created_at: datetime.datetime | None = None
-    is_public: bool | None = None
+    prompt: str
+    aspect_ratio: Literal["1:1", "2:3", "3:2", "3:4", "4:3", "4:5", "5:4", "9:16", "16:9", "21:9"]
+    model_provider: str
+    output_number: int
+    output_success: int
+    output_failed: int
+    output_images: tuple[str, ...]
+    credit_cost: int
+    created_at: datetime.datetime
+    is_public: bool
     predict_time: float | None = None
     total_time: float | None = None
-    image_input: tuple[str, ...] = ()
+    image_input: tuple[str, ...]
     current_image: int | None = None
     deleted_image: int | None = None
     failure_reason: str | None = None
@@ -104,11 +114,11 @@ class Account:
     """getAccount: the account behind the key, its credits and the key itself."""
 
     id: str
-    name: str | None = None
-    email: str | None = None
-    is_personal_account: bool | None = None
-    picture_url: str | None = None
-    created_at: datetime.datetime | None = None
+    name: str
+    email: str
+    is_personal_account: bool
+    picture_url: str
+    created_at: datetime.datetime
     credits: Credits
     api_key: ApiKeyInfo
 
@@ -130,41 +140,41 @@ SHAPES: Mapping[str, tuple[tuple[Any, ...], ...]] = {
     "ConnectionStatus": (
         ("account_id", ("accountId",), "uuid", True, None),
         ("api_key_id", ("apiKeyId",), "uuid", True, None),
-        ("api_key_name", ("apiKeyName",), "str", False, None),
-        ("timestamp", ("timestamp",), "datetime", False, None),
-        ("message", ("^", "message"), "str", False, None),
+        ("api_key_name", ("apiKeyName",), "str", True, None),
+        ("timestamp", ("timestamp",), "datetime", True, None),
+        ("message", ("^", "message"), "str", True, None),
     ),
     "Credits": (
         ("total", ("total",), "int", True, None),
-        ("free", ("free",), "int", False, None),
-        ("purchased", ("purchased",), "int", False, None),
-        ("refunded", ("refunded",), "int", False, None),
-        ("redeemed", ("redeemed",), "int", False, None),
-        ("bonus", ("bonus",), "int", False, None),
-        ("affiliate", ("affiliate",), "int", False, None),
+        ("free", ("free",), "int", True, None),
+        ("purchased", ("purchased",), "int", True, None),
+        ("refunded", ("refunded",), "int", True, None),
+        ("redeemed", ("redeemed",), "int", True, None),
+        ("bonus", ("bonus",), "int", True, None),
+        ("affiliate", ("affiliate",), "int", True, None),
     ),
     "ApiKeyInfo": (
-        ("name", ("name",), "str", False, None),
-        ("prefix", ("prefix",), "str", False, None),
-        ("created_at", ("createdAt",), "datetime", False, None),
+        ("name", ("name",), "str", True, None),
+        ("prefix", ("prefix",), "str", True, None),
+        ("created_at", ("createdAt",), "datetime", True, None),
     ),
     "Generation": (
         ("id", ("generationId",), "uuid", True, None),
         ("status", ("status",), "status", True, None),
         ("name", ("name",), "str", False, None),
-        ("prompt", ("prompt",), "str", False, None),
-        ("aspect_ratio", ("aspectRatio",), "str", False, None),
-        ("model_provider", ("modelProvider",), "str", False, None),
-        ("output_number", ("outputNumber",), "int", False, None),
-        ("output_success", ("outputSuccess",), "int", False, None),
-        ("output_failed", ("outputFailed",), "int", False, None),
-        ("output_images", ("outputImages",), "strings", False, None),
-        ("credit_cost", ("creditCost",), "int", False, None),
-        ("created_at", ("createdAt",), "datetime", False, None),
-        ("is_public", ("isPublic",), "bool", False, None),
+        ("prompt", ("prompt",), "str", True, None),
+        ("aspect_ratio", ("aspectRatio",), "enum", True, None),
+        ("model_provider", ("modelProvider",), "str", True, None),
+        ("output_number", ("outputNumber",), "int", True, None),
+        ("output_success", ("outputSuccess",), "int", True, None),
+        ("output_failed", ("outputFailed",), "int", True, None),
+        ("output_images", ("outputImages",), "strings", True, None),
+        ("credit_cost", ("creditCost",), "int", True, None),
+        ("created_at", ("createdAt",), "datetime", True, None),
+        ("is_public", ("isPublic",), "bool", True, None),
         ("predict_time", ("predictTime",), "float", False, None),
         ("total_time", ("totalTime",), "float", False, None),
-        ("image_input", ("imageInput",), "strings", False, None),
+        ("image_input", ("imageInput",), "strings", True, None),
         ("current_image", ("currentImage",), "int", False, None),
         ("deleted_image", ("deletedImage",), "int", False, None),
         ("failure_reason", ("failureReason",), "str", False, None),
@@ -176,11 +186,11 @@ SHAPES: Mapping[str, tuple[tuple[Any, ...], ...]] = {
     ),
     "Account": (
         ("id", ("account", "id"), "uuid", True, None),
-        ("name", ("account", "name"), "str", False, None),
-        ("email", ("account", "email"), "str", False, None),
-        ("is_personal_account", ("account", "isPersonalAccount"), "bool", False, None),
-        ("picture_url", ("account", "pictureUrl"), "str", False, None),
-        ("created_at", ("account", "createdAt"), "datetime", False, None),
+        ("name", ("account", "name"), "str", True, None),
+        ("email", ("account", "email"), "str", True, None),
+        ("is_personal_account", ("account", "isPersonalAccount"), "bool", True, None),
+        ("picture_url", ("account", "pictureUrl"), "str", True, None),
+        ("created_at", ("account", "createdAt"), "datetime", True, None),
         ("credits", ("credits",), "object", True, "Credits"),
         ("api_key", ("apiKey",), "object", True, "ApiKeyInfo"),
     ),

@@ -348,7 +348,7 @@ def _describe_generation(generation: Generation) -> list[str]:
         ("prompt", generation.prompt),
         ("aspect ratio", generation.aspect_ratio),
         ("model", generation.model_provider),
-        ("created", generation.created_at.isoformat() if generation.created_at else None),
+        ("created", generation.created_at.isoformat()),
         ("credits", generation.credit_cost),
         ("failure", generation.failure_reason),
         ("total time", f"{generation.total_time:g}s" if generation.total_time else None),
@@ -379,10 +379,10 @@ def cmd_list(args: argparse.Namespace, connection: Connection, out: Output) -> i
         _print_table(out, generations)
     else:
         for generation in generations:
-            created = generation.created_at.isoformat() if generation.created_at else "-"
+            created = generation.created_at.isoformat()
             out.say(
                 f"{generation.id}  {generation.status!s:<10}  {created}  "
-                f"{one_line(generation.prompt or '', 60)}"
+                f"{one_line(generation.prompt, 60)}"
             )
     shown = f"{len(generations)} of {total} generations"
     if not args.all and args.offset:
@@ -405,8 +405,8 @@ def _print_table(out: Output, generations: Sequence[Generation]) -> None:
         table.add_row(
             generation.id,
             str(generation.status),
-            generation.created_at.strftime("%Y-%m-%d %H:%M") if generation.created_at else "",
-            one_line(generation.prompt or "", 60),
+            generation.created_at.strftime("%Y-%m-%d %H:%M"),
+            one_line(generation.prompt, 60),
         )
     out.console.print(table)
 

@@ -8,19 +8,19 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
-
 T = TypeVar("T", bound="AccountDetails")
 
 
 @_attrs_define
 class AccountDetails:
+    """Every field is required, as the docs' one answer of getAccount shows them."""
+
     id: UUID
-    name: str | Unset = UNSET
-    email: str | Unset = UNSET
-    is_personal_account: bool | Unset = UNSET
-    picture_url: str | Unset = UNSET
-    created_at: datetime.datetime | Unset = UNSET
+    name: str
+    email: str
+    is_personal_account: bool
+    picture_url: str
+    created_at: datetime.datetime
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -34,27 +34,20 @@ class AccountDetails:
 
         picture_url = self.picture_url
 
-        created_at: str | Unset = UNSET
-        if not isinstance(self.created_at, Unset):
-            created_at = self.created_at.isoformat()
+        created_at = self.created_at.isoformat()
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
                 "id": id,
+                "name": name,
+                "email": email,
+                "isPersonalAccount": is_personal_account,
+                "pictureUrl": picture_url,
+                "createdAt": created_at,
             }
         )
-        if name is not UNSET:
-            field_dict["name"] = name
-        if email is not UNSET:
-            field_dict["email"] = email
-        if is_personal_account is not UNSET:
-            field_dict["isPersonalAccount"] = is_personal_account
-        if picture_url is not UNSET:
-            field_dict["pictureUrl"] = picture_url
-        if created_at is not UNSET:
-            field_dict["createdAt"] = created_at
 
         return field_dict
 
@@ -63,20 +56,15 @@ class AccountDetails:
         d = dict(src_dict)
         id = UUID(d.pop("id"))
 
-        name = d.pop("name", UNSET)
+        name = d.pop("name")
 
-        email = d.pop("email", UNSET)
+        email = d.pop("email")
 
-        is_personal_account = d.pop("isPersonalAccount", UNSET)
+        is_personal_account = d.pop("isPersonalAccount")
 
-        picture_url = d.pop("pictureUrl", UNSET)
+        picture_url = d.pop("pictureUrl")
 
-        _created_at = d.pop("createdAt", UNSET)
-        created_at: datetime.datetime | Unset
-        if isinstance(_created_at, Unset):
-            created_at = UNSET
-        else:
-            created_at = datetime.datetime.fromisoformat(_created_at)
+        created_at = datetime.datetime.fromisoformat(d.pop("createdAt"))
 
         account_details = cls(
             id=id,

@@ -18,9 +18,11 @@ T = TypeVar("T", bound="AccountInfo")
 @_attrs_define
 class AccountInfo:
     account: AccountDetails
+    """ Every field is required, as the docs' one answer of getAccount shows them. """
     credits_: Credits
-    """ The balance (`total`) and where it came from. """
+    """ The balance (`total`) and where it came from; the docs show all seven. """
     api_key: ApiKeyInfo
+    """ Every field is required, as the docs' one answer of getAccount shows them. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -7,17 +7,17 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
-
 T = TypeVar("T", bound="ApiKeyInfo")
 
 
 @_attrs_define
 class ApiKeyInfo:
-    name: str | Unset = UNSET
-    prefix: str | Unset = UNSET
+    """Every field is required, as the docs' one answer of getAccount shows them."""
+
+    name: str
+    prefix: str
     """ The key's first characters, to tell keys apart; never the whole key. """
-    created_at: datetime.datetime | Unset = UNSET
+    created_at: datetime.datetime
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -25,35 +25,28 @@ class ApiKeyInfo:
 
         prefix = self.prefix
 
-        created_at: str | Unset = UNSET
-        if not isinstance(self.created_at, Unset):
-            created_at = self.created_at.isoformat()
+        created_at = self.created_at.isoformat()
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if name is not UNSET:
-            field_dict["name"] = name
-        if prefix is not UNSET:
-            field_dict["prefix"] = prefix
-        if created_at is not UNSET:
-            field_dict["createdAt"] = created_at
+        field_dict.update(
+            {
+                "name": name,
+                "prefix": prefix,
+                "createdAt": created_at,
+            }
+        )
 
         return field_dict
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
-        name = d.pop("name", UNSET)
+        name = d.pop("name")
 
-        prefix = d.pop("prefix", UNSET)
+        prefix = d.pop("prefix")
 
-        _created_at = d.pop("createdAt", UNSET)
-        created_at: datetime.datetime | Unset
-        if isinstance(_created_at, Unset):
-            created_at = UNSET
-        else:
-            created_at = datetime.datetime.fromisoformat(_created_at)
+        created_at = datetime.datetime.fromisoformat(d.pop("createdAt"))
 
         api_key_info = cls(
             name=name,

@@ -8,17 +8,17 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
-
 T = TypeVar("T", bound="ConnectionStatus")
 
 
 @_attrs_define
 class ConnectionStatus:
+    """Every field is required: the docs' one answer of the status endpoint shows all four."""
+
     account_id: UUID
     api_key_id: UUID
-    api_key_name: str | Unset = UNSET
-    timestamp: datetime.datetime | Unset = UNSET
+    api_key_name: str
+    timestamp: datetime.datetime
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -28,9 +28,7 @@ class ConnectionStatus:
 
         api_key_name = self.api_key_name
 
-        timestamp: str | Unset = UNSET
-        if not isinstance(self.timestamp, Unset):
-            timestamp = self.timestamp.isoformat()
+        timestamp = self.timestamp.isoformat()
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -38,12 +36,10 @@ class ConnectionStatus:
             {
                 "accountId": account_id,
                 "apiKeyId": api_key_id,
+                "apiKeyName": api_key_name,
+                "timestamp": timestamp,
             }
         )
-        if api_key_name is not UNSET:
-            field_dict["apiKeyName"] = api_key_name
-        if timestamp is not UNSET:
-            field_dict["timestamp"] = timestamp
 
         return field_dict
 
@@ -54,14 +50,9 @@ class ConnectionStatus:
 
         api_key_id = UUID(d.pop("apiKeyId"))
 
-        api_key_name = d.pop("apiKeyName", UNSET)
+        api_key_name = d.pop("apiKeyName")
 
-        _timestamp = d.pop("timestamp", UNSET)
-        timestamp: datetime.datetime | Unset
-        if isinstance(_timestamp, Unset):
-            timestamp = UNSET
-        else:
-            timestamp = datetime.datetime.fromisoformat(_timestamp)
+        timestamp = datetime.datetime.fromisoformat(d.pop("timestamp"))
 
         connection_status = cls(
             account_id=account_id,

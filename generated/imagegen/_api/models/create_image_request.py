@@ -36,7 +36,9 @@ class CreateImageRequest:
     """ 1k, 2k or 4k, the long side of the output being 1024, 2048 or 4096 pixels. """
     aspect_ratio: AspectRatio | Unset = UNSET
     """ Width to height. The docs show `aspectRatio` as a string but do not list the values;
-    this spec allows these ten common ones.
+    this spec allows these ten common ones, in a create and so in the generations it makes.
+    A client reads any other value a generation reports as it is (one made some other way
+    may carry one), rather than fail the answer.
      """
     num_outputs: int | Unset = 1
     """ How many images to make; each costs the resolution's credits. """

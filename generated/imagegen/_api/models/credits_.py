@@ -6,22 +6,20 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
-
 T = TypeVar("T", bound="Credits")
 
 
 @_attrs_define
 class Credits:
-    """The balance (`total`) and where it came from."""
+    """The balance (`total`) and where it came from; the docs show all seven."""
 
     total: int
-    free: int | Unset = UNSET
-    purchased: int | Unset = UNSET
-    refunded: int | Unset = UNSET
-    redeemed: int | Unset = UNSET
-    bonus: int | Unset = UNSET
-    affiliate: int | Unset = UNSET
+    free: int
+    purchased: int
+    refunded: int
+    redeemed: int
+    bonus: int
+    affiliate: int
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -44,20 +42,14 @@ class Credits:
         field_dict.update(
             {
                 "total": total,
+                "free": free,
+                "purchased": purchased,
+                "refunded": refunded,
+                "redeemed": redeemed,
+                "bonus": bonus,
+                "affiliate": affiliate,
             }
         )
-        if free is not UNSET:
-            field_dict["free"] = free
-        if purchased is not UNSET:
-            field_dict["purchased"] = purchased
-        if refunded is not UNSET:
-            field_dict["refunded"] = refunded
-        if redeemed is not UNSET:
-            field_dict["redeemed"] = redeemed
-        if bonus is not UNSET:
-            field_dict["bonus"] = bonus
-        if affiliate is not UNSET:
-            field_dict["affiliate"] = affiliate
 
         return field_dict
 
@@ -66,17 +58,17 @@ class Credits:
         d = dict(src_dict)
         total = d.pop("total")
 
-        free = d.pop("free", UNSET)
+        free = d.pop("free")
 
-        purchased = d.pop("purchased", UNSET)
+        purchased = d.pop("purchased")
 
-        refunded = d.pop("refunded", UNSET)
+        refunded = d.pop("refunded")
 
-        redeemed = d.pop("redeemed", UNSET)
+        redeemed = d.pop("redeemed")
 
-        bonus = d.pop("bonus", UNSET)
+        bonus = d.pop("bonus")
 
-        affiliate = d.pop("affiliate", UNSET)
+        affiliate = d.pop("affiliate")
 
         credits_ = cls(
             total=total,

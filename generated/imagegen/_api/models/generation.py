@@ -8,6 +8,7 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.aspect_ratio import AspectRatio
 from ..models.generation_status import GenerationStatus
 from ..types import UNSET, Unset
 
@@ -16,7 +17,15 @@ T = TypeVar("T", bound="Generation")
 
 @_attrs_define
 class Generation:
-    """A generation as getImage reports it."""
+    """A generation as getImage reports it.
+    What the docs show for every generation is required. Not required, as the docs leave
+    them open: `name` (a label the request may leave out; what a generation without one
+    reports is not documented), `predictTime` and `totalTime` (durations of the run: the
+    docs give one answer for every status and do not say what a generation still
+    `starting` or `processing` reports).
+    `failureReason` is always sent, and null unless the generation failed.
+
+    """
 
     generation_id: UUID
     status: GenerationStatus
@@ -24,24 +33,29 @@ class Generation:
     value (the docs also speak of cancelled generations) as an answer it cannot interpret,
     never wait on it forever.
      """
-    name: str | Unset = UNSET
-    prompt: str | Unset = UNSET
-    aspect_ratio: str | Unset = UNSET
-    model_provider: str | Unset = UNSET
-    output_number: int | Unset = UNSET
-    output_success: int | Unset = UNSET
-    output_failed: int | Unset = UNSET
-    current_image: int | Unset = UNSET
-    deleted_image: int | Unset = UNSET
-    output_images: list[str] | Unset = UNSET
-    credit_cost: int | Unset = UNSET
-    failure_reason: None | str | Unset = UNSET
+    prompt: str
+    aspect_ratio: AspectRatio
+    """ Width to height. The docs show `aspectRatio` as a string but do not list the values;
+    this spec allows these ten common ones, in a create and so in the generations it makes.
+    A client reads any other value a generation reports as it is (one made some other way
+    may carry one), rather than fail the answer.
+     """
+    model_provider: str
+    output_number: int
+    output_success: int
+    output_failed: int
+    current_image: int
+    deleted_image: int
+    output_images: list[str]
+    credit_cost: int
+    failure_reason: None | str
     """ Why a failed generation failed; an error code such as INVALID_IMAGE where one applies. """
+    created_at: datetime.datetime
+    is_public: bool
+    image_input: list[str]
+    name: str | Unset = UNSET
     predict_time: float | Unset = UNSET
     total_time: float | Unset = UNSET
-    created_at: datetime.datetime | Unset = UNSET
-    is_public: bool | Unset = UNSET
-    image_input: list[str] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -49,11 +63,9 @@ class Generation:
 
         status = self.status.value
 
-        name = self.name
-
         prompt = self.prompt
 
-        aspect_ratio = self.aspect_ratio
+        aspect_ratio = self.aspect_ratio.value
 
         model_provider = self.model_provider
 
@@ -67,31 +79,24 @@ class Generation:
 
         deleted_image = self.deleted_image
 
-        output_images: list[str] | Unset = UNSET
-        if not isinstance(self.output_images, Unset):
-            output_images = self.output_images
+        output_images = self.output_images
 
         credit_cost = self.credit_cost
 
-        failure_reason: None | str | Unset
-        if isinstance(self.failure_reason, Unset):
-            failure_reason = UNSET
-        else:
-            failure_reason = self.failure_reason
+        failure_reason: None | str
+        failure_reason = self.failure_reason
+
+        created_at = self.created_at.isoformat()
+
+        is_public = self.is_public
+
+        image_input = self.image_input
+
+        name = self.name
 
         predict_time = self.predict_time
 
         total_time = self.total_time
-
-        created_at: str | Unset = UNSET
-        if not isinstance(self.created_at, Unset):
-            created_at = self.created_at.isoformat()
-
-        is_public = self.is_public
-
-        image_input: list[str] | Unset = UNSET
-        if not isinstance(self.image_input, Unset):
-            image_input = self.image_input
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -99,42 +104,28 @@ class Generation:
             {
                 "generationId": generation_id,
                 "status": status,
+                "prompt": prompt,
+                "aspectRatio": aspect_ratio,
+                "modelProvider": model_provider,
+                "outputNumber": output_number,
+                "outputSuccess": output_success,
+                "outputFailed": output_failed,
+                "currentImage": current_image,
+                "deletedImage": deleted_image,
+                "outputImages": output_images,
+                "creditCost": credit_cost,
+                "failureReason": failure_reason,
+                "createdAt": created_at,
+                "isPublic": is_public,
+                "imageInput": image_input,
             }
         )
         if name is not UNSET:
             field_dict["name"] = name
-        if prompt is not UNSET:
-            field_dict["prompt"] = prompt
-        if aspect_ratio is not UNSET:
-            field_dict["aspectRatio"] = aspect_ratio
-        if model_provider is not UNSET:
-            field_dict["modelProvider"] = model_provider
-        if output_number is not UNSET:
-            field_dict["outputNumber"] = output_number
-        if output_success is not UNSET:
-            field_dict["outputSuccess"] = output_success
-        if output_failed is not UNSET:
-            field_dict["outputFailed"] = output_failed
-        if current_image is not UNSET:
-            field_dict["currentImage"] = current_image
-        if deleted_image is not UNSET:
-            field_dict["deletedImage"] = deleted_image
-        if output_images is not UNSET:
-            field_dict["outputImages"] = output_images
-        if credit_cost is not UNSET:
-            field_dict["creditCost"] = credit_cost
-        if failure_reason is not UNSET:
-            field_dict["failureReason"] = failure_reason
         if predict_time is not UNSET:
             field_dict["predictTime"] = predict_time
         if total_time is not UNSET:
             field_dict["totalTime"] = total_time
-        if created_at is not UNSET:
-            field_dict["createdAt"] = created_at
-        if is_public is not UNSET:
-            field_dict["isPublic"] = is_public
-        if image_input is not UNSET:
-            field_dict["imageInput"] = image_input
 
         return field_dict
 
@@ -145,56 +136,48 @@ class Generation:
 
         status = GenerationStatus(d.pop("status"))
 
-        name = d.pop("name", UNSET)
+        prompt = d.pop("prompt")
 
-        prompt = d.pop("prompt", UNSET)
+        aspect_ratio = AspectRatio(d.pop("aspectRatio"))
 
-        aspect_ratio = d.pop("aspectRatio", UNSET)
+        model_provider = d.pop("modelProvider")
 
-        model_provider = d.pop("modelProvider", UNSET)
+        output_number = d.pop("outputNumber")
 
-        output_number = d.pop("outputNumber", UNSET)
+        output_success = d.pop("outputSuccess")
 
-        output_success = d.pop("outputSuccess", UNSET)
+        output_failed = d.pop("outputFailed")
 
-        output_failed = d.pop("outputFailed", UNSET)
+        current_image = d.pop("currentImage")
 
-        current_image = d.pop("currentImage", UNSET)
+        deleted_image = d.pop("deletedImage")
 
-        deleted_image = d.pop("deletedImage", UNSET)
+        output_images = cast(list[str], d.pop("outputImages"))
 
-        output_images = cast(list[str], d.pop("outputImages", UNSET))
+        credit_cost = d.pop("creditCost")
 
-        credit_cost = d.pop("creditCost", UNSET)
-
-        def _parse_failure_reason(data: object) -> None | str | Unset:
+        def _parse_failure_reason(data: object) -> None | str:
             if data is None:
                 return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return cast(None | str, data)
 
-        failure_reason = _parse_failure_reason(d.pop("failureReason", UNSET))
+        failure_reason = _parse_failure_reason(d.pop("failureReason"))
+
+        created_at = datetime.datetime.fromisoformat(d.pop("createdAt"))
+
+        is_public = d.pop("isPublic")
+
+        image_input = cast(list[str], d.pop("imageInput"))
+
+        name = d.pop("name", UNSET)
 
         predict_time = d.pop("predictTime", UNSET)
 
         total_time = d.pop("totalTime", UNSET)
 
-        _created_at = d.pop("createdAt", UNSET)
-        created_at: datetime.datetime | Unset
-        if isinstance(_created_at, Unset):
-            created_at = UNSET
-        else:
-            created_at = datetime.datetime.fromisoformat(_created_at)
-
-        is_public = d.pop("isPublic", UNSET)
-
-        image_input = cast(list[str], d.pop("imageInput", UNSET))
-
         generation = cls(
             generation_id=generation_id,
             status=status,
-            name=name,
             prompt=prompt,
             aspect_ratio=aspect_ratio,
             model_provider=model_provider,
@@ -206,11 +189,12 @@ class Generation:
             output_images=output_images,
             credit_cost=credit_cost,
             failure_reason=failure_reason,
-            predict_time=predict_time,
-            total_time=total_time,
             created_at=created_at,
             is_public=is_public,
             image_input=image_input,
+            name=name,
+            predict_time=predict_time,
+            total_time=total_time,
         )
 
         generation.additional_properties = d

@@ -8,6 +8,7 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.aspect_ratio import AspectRatio
 from ..models.generation_status import GenerationStatus
 from ..types import UNSET, Unset
 
@@ -16,7 +17,14 @@ T = TypeVar("T", bound="GenerationSummary")
 
 @_attrs_define
 class GenerationSummary:
-    """A generation as listImages reports it."""
+    """A generation as listImages reports it.
+    What the docs show for every generation is required. Not required, as the docs leave
+    them open: `name` (a label the request may leave out; what a generation without one
+    reports is not documented), `predictTime` and `totalTime` (durations of the run: the
+    docs give one answer for every status and do not say what a generation still
+    `starting` or `processing` reports).
+
+    """
 
     generation_id: UUID
     status: GenerationStatus
@@ -24,24 +32,29 @@ class GenerationSummary:
     value (the docs also speak of cancelled generations) as an answer it cannot interpret,
     never wait on it forever.
      """
-    name: str | Unset = UNSET
-    prompt: str | Unset = UNSET
-    aspect_ratio: str | Unset = UNSET
-    model_provider: str | Unset = UNSET
-    output_number: int | Unset = UNSET
+    prompt: str
+    aspect_ratio: AspectRatio
+    """ Width to height. The docs show `aspectRatio` as a string but do not list the values;
+    this spec allows these ten common ones, in a create and so in the generations it makes.
+    A client reads any other value a generation reports as it is (one made some other way
+    may carry one), rather than fail the answer.
+     """
+    model_provider: str
+    output_number: int
     """ How many outputs were asked for. """
-    output_success: int | Unset = UNSET
-    output_failed: int | Unset = UNSET
-    output_images: list[str] | Unset = UNSET
-    credit_cost: int | Unset = UNSET
-    created_at: datetime.datetime | Unset = UNSET
-    is_public: bool | Unset = UNSET
+    output_success: int
+    output_failed: int
+    output_images: list[str]
+    credit_cost: int
+    created_at: datetime.datetime
+    is_public: bool
+    image_input: list[str]
+    """ Where the reference images were stored (paths). """
+    name: str | Unset = UNSET
     predict_time: float | Unset = UNSET
     """ Seconds the model ran. """
     total_time: float | Unset = UNSET
     """ Seconds from creation to the end. """
-    image_input: list[str] | Unset = UNSET
-    """ Where the reference images were stored (paths). """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -49,11 +62,9 @@ class GenerationSummary:
 
         status = self.status.value
 
-        name = self.name
-
         prompt = self.prompt
 
-        aspect_ratio = self.aspect_ratio
+        aspect_ratio = self.aspect_ratio.value
 
         model_provider = self.model_provider
 
@@ -63,25 +74,21 @@ class GenerationSummary:
 
         output_failed = self.output_failed
 
-        output_images: list[str] | Unset = UNSET
-        if not isinstance(self.output_images, Unset):
-            output_images = self.output_images
+        output_images = self.output_images
 
         credit_cost = self.credit_cost
 
-        created_at: str | Unset = UNSET
-        if not isinstance(self.created_at, Unset):
-            created_at = self.created_at.isoformat()
+        created_at = self.created_at.isoformat()
 
         is_public = self.is_public
+
+        image_input = self.image_input
+
+        name = self.name
 
         predict_time = self.predict_time
 
         total_time = self.total_time
-
-        image_input: list[str] | Unset = UNSET
-        if not isinstance(self.image_input, Unset):
-            image_input = self.image_input
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -89,36 +96,25 @@ class GenerationSummary:
             {
                 "generationId": generation_id,
                 "status": status,
+                "prompt": prompt,
+                "aspectRatio": aspect_ratio,
+                "modelProvider": model_provider,
+                "outputNumber": output_number,
+                "outputSuccess": output_success,
+                "outputFailed": output_failed,
+                "outputImages": output_images,
+                "creditCost": credit_cost,
+                "createdAt": created_at,
+                "isPublic": is_public,
+                "imageInput": image_input,
             }
         )
         if name is not UNSET:
             field_dict["name"] = name
-        if prompt is not UNSET:
-            field_dict["prompt"] = prompt
-        if aspect_ratio is not UNSET:
-            field_dict["aspectRatio"] = aspect_ratio
-        if model_provider is not UNSET:
-            field_dict["modelProvider"] = model_provider
-        if output_number is not UNSET:
-            field_dict["outputNumber"] = output_number
-        if output_success is not UNSET:
-            field_dict["outputSuccess"] = output_success
-        if output_failed is not UNSET:
-            field_dict["outputFailed"] = output_failed
-        if output_images is not UNSET:
-            field_dict["outputImages"] = output_images
-        if credit_cost is not UNSET:
-            field_dict["creditCost"] = credit_cost
-        if created_at is not UNSET:
-            field_dict["createdAt"] = created_at
-        if is_public is not UNSET:
-            field_dict["isPublic"] = is_public
         if predict_time is not UNSET:
             field_dict["predictTime"] = predict_time
         if total_time is not UNSET:
             field_dict["totalTime"] = total_time
-        if image_input is not UNSET:
-            field_dict["imageInput"] = image_input
 
         return field_dict
 
@@ -129,43 +125,37 @@ class GenerationSummary:
 
         status = GenerationStatus(d.pop("status"))
 
+        prompt = d.pop("prompt")
+
+        aspect_ratio = AspectRatio(d.pop("aspectRatio"))
+
+        model_provider = d.pop("modelProvider")
+
+        output_number = d.pop("outputNumber")
+
+        output_success = d.pop("outputSuccess")
+
+        output_failed = d.pop("outputFailed")
+
+        output_images = cast(list[str], d.pop("outputImages"))
+
+        credit_cost = d.pop("creditCost")
+
+        created_at = datetime.datetime.fromisoformat(d.pop("createdAt"))
+
+        is_public = d.pop("isPublic")
+
+        image_input = cast(list[str], d.pop("imageInput"))
+
         name = d.pop("name", UNSET)
-
-        prompt = d.pop("prompt", UNSET)
-
-        aspect_ratio = d.pop("aspectRatio", UNSET)
-
-        model_provider = d.pop("modelProvider", UNSET)
-
-        output_number = d.pop("outputNumber", UNSET)
-
-        output_success = d.pop("outputSuccess", UNSET)
-
-        output_failed = d.pop("outputFailed", UNSET)
-
-        output_images = cast(list[str], d.pop("outputImages", UNSET))
-
-        credit_cost = d.pop("creditCost", UNSET)
-
-        _created_at = d.pop("createdAt", UNSET)
-        created_at: datetime.datetime | Unset
-        if isinstance(_created_at, Unset):
-            created_at = UNSET
-        else:
-            created_at = datetime.datetime.fromisoformat(_created_at)
-
-        is_public = d.pop("isPublic", UNSET)
 
         predict_time = d.pop("predictTime", UNSET)
 
         total_time = d.pop("totalTime", UNSET)
 
-        image_input = cast(list[str], d.pop("imageInput", UNSET))
-
         generation_summary = cls(
             generation_id=generation_id,
             status=status,
-            name=name,
             prompt=prompt,
             aspect_ratio=aspect_ratio,
             model_provider=model_provider,
@@ -176,9 +166,10 @@ class GenerationSummary:
             credit_cost=credit_cost,
             created_at=created_at,
             is_public=is_public,
+            image_input=image_input,
+            name=name,
             predict_time=predict_time,
             total_time=total_time,
-            image_input=image_input,
         )
 
         generation_summary.additional_properties = d

@@ -18,7 +18,14 @@ class GetImageResponse:
     success: bool
     """ Always true in a 2xx body (an error body says false, or has no `success`). """
     data: Generation
-    """ A generation as getImage reports it. """
+    """ A generation as getImage reports it.
+    What the docs show for every generation is required. Not required, as the docs leave
+    them open: `name` (a label the request may leave out; what a generation without one
+    reports is not documented), `predictTime` and `totalTime` (durations of the run: the
+    docs give one answer for every status and do not say what a generation still
+    `starting` or `processing` reports).
+    `failureReason` is always sent, and null unless the generation failed.
+     """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -19,6 +19,8 @@ class StatusCheckResponse:
     """ Always true in a 2xx body (an error body says false, or has no `success`). """
     message: str
     data: ConnectionStatus
+    """ Every field is required: the docs' one answer of the status endpoint shows all four.
+     """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

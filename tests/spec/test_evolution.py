@@ -274,6 +274,8 @@ def test_a_camel_case_request_field_is_a_python_name_sent_by_its_json_name(
             client.images.create("a fox", **kwargs)
         except imagegen.InvalidRequestError as exc:
             refused.append([exc.field, "negative_prompt" in str(exc)])
+    [item_error] = client.generate_many([{"prompt": "a fox", "negativePrompt": "snow"}])
+    refused.append([item_error.field, "'negative_prompt' for 'negativePrompt'" in str(item_error)])
     print(json.dumps([sent, refused]))
     """,
     )
@@ -284,7 +286,7 @@ def test_a_camel_case_request_field_is_a_python_name_sent_by_its_json_name(
             {"prompt": "a fox", "negativePrompt": "rain"},
             {"prompt": "a fox", "negativePrompt": "snow"},
         ],
-        [["negativePrompt", True], ["negative_prompt", True]],
+        [["negativePrompt", True], ["negative_prompt", True], ["items", True]],
     ]
 
 

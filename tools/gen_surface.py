@@ -10,13 +10,16 @@ of the user-facing surface that mirrors the spec, so a change of the spec reache
 - `_spec/create.py`: the optional fields of a create as a `TypedDict` (`CreateOptions`), which
   `images.create`, `generate` and `generate_many` of both clients take as typed keyword
   arguments (`**options: Unpack[CreateOptions]`), with enums as `Literal`s; and each field's
-  schema facts (`CREATE_OPTIONS`), which validation checks before anything is sent.
+  schema facts (`CREATE_OPTIONS`), which validation checks before anything is sent. A field is
+  named as the generated model names it (`python_name`: `negativePrompt` is `negative_prompt`),
+  its JSON name in its facts.
 - `_spec/operations.py`: every operation of the spec (method, path, parameters, success
   status), for the tests that hold the wrapper's tables to the spec.
 - `_spec/calls.py`: each operation's request builder (its parameters checked by the spec's
-  facts), and the methods of both clients for every operation that is not a create, where the
-  one table `wrapper/imagegen/_operations.py` says (`status`, `images.get`): written as one plan
-  each, made blocking and awaitable by `_io`.
+  facts and given to the generated `_get_kwargs` as it takes them: an enum as its generated
+  class, an absent optional parameter as UNSET), and the methods of both clients for every
+  operation that is not a create, where the one table `wrapper/imagegen/_operations.py` says
+  (`status`, `images.get`): written as one plan each, made blocking and awaitable by `_io`.
 - `_spec/errors.py`: the HTTP statuses each error code is documented with (the code lists of
   the error responses), which decide whether a code counts with the status it came with.
 

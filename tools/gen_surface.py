@@ -10,16 +10,19 @@ of the user-facing surface that mirrors the spec, so a change of the spec reache
 - `_spec/create.py`: the optional fields of a create as a `TypedDict` (`CreateOptions`), which
   `images.create`, `generate` and `generate_many` of both clients take as typed keyword
   arguments (`**options: Unpack[CreateOptions]`), with enums as `Literal`s; and each field's
-  schema facts (`CREATE_OPTIONS`), which validation checks before anything is sent.
+  schema facts (`CREATE_OPTIONS`), which validation checks before anything is sent. A field is
+  named as the generated model names it (`python_name`: `negativePrompt` is `negative_prompt`),
+  its JSON name in its facts.
 - `_spec/results.py`: the result classes of the answers (attrs records: required fields typed
   plainly, optional ones `| None`, string enums as `Literal`s) and their `SHAPES`, by which
   `_parsing.read` reads every answer.
 - `_spec/operations.py`: every operation of the spec (method, path, parameters, success
   status), for the tests that hold the wrapper's tables to the spec.
 - `_spec/calls.py`: each operation's request builder (its parameters checked by the spec's
-  facts), and the methods of both clients for every operation that is not a create, where the
-  one table `wrapper/imagegen/_operations.py` says (`status`, `images.get`): written as one plan
-  each, made blocking and awaitable by `_io`.
+  facts and given to the generated `_get_kwargs` as it takes them: an enum as its generated
+  class, an absent optional parameter as UNSET), and the methods of both clients for every
+  operation that is not a create, where the one table `wrapper/imagegen/_operations.py` says
+  (`status`, `images.get`): written as one plan each, made blocking and awaitable by `_io`.
 - `_spec/errors.py`: the HTTP statuses each error code is documented with (the code lists of
   the error responses), which decide whether a code counts with the status it came with.
 
@@ -40,6 +43,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from openapi_python_client.strings import PythonIdentifier
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "spec" / "openapi.yaml"
@@ -52,11 +56,26 @@ HEADER = (
 # Fields of CreateImageRequest that the wrapper takes in another form: the prompt positionally,
 # the two image lists as one `images` argument (URLs and local images, one kind per request).
 CREATE_BY_HAND = ("prompt", "images_url", "images_base64")
+# The keyword arguments of create, generate and generate_many items besides the spec's fields:
+# a field of one of these Python names would be shadowed by it.
+_CREATE_ARGUMENTS = frozenset({"prompt", "images", "timeout", "on_update", "download_to"})
 _PY_TYPES = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}
 
 
 class SpecError(Exception):
     """The spec has something this generator cannot turn into Python: says what."""
+
+
+# openapi-python-client's prefix for a name that is no identifier once snake-cased (its
+# `field_prefix`, left at its default in spec/generator-config.yaml).
+_FIELD_PREFIX = "field_"
+
+
+def python_name(json_name: str) -> str:
+    """A property's or parameter's name in Python: the very name openapi-python-client gives
+    the generated model's attribute and the generated builder's argument (`negativePrompt`:
+    `negative_prompt`, `type`: `type_`), so what users pass is what the generated code takes."""
+    return str(PythonIdentifier(json_name, prefix=_FIELD_PREFIX))
 
 
 def _resolve(spec: Mapping[str, Any], node: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -138,18 +157,32 @@ def _annotation(facts: Mapping[str, Any]) -> str:
 
 def create_module(spec: Mapping[str, Any]) -> str:
     request = _resolve(spec, spec["components"]["schemas"]["CreateImageRequest"])
+    # Keyed by the Python name (the keyword argument, the generated model's attribute); each
+    # field's JSON name is in its facts, for what speaks the spec's language (`--param`).
     fields: dict[str, dict[str, Any]] = {}
-    for name, node in request.get("properties", {}).items():
-        if name in CREATE_BY_HAND:
+    json_names: dict[str, str] = {}
+    for json_name, node in request.get("properties", {}).items():
+        if json_name in CREATE_BY_HAND:
             continue
-        if not name.isidentifier() or keyword.iskeyword(name):
-            raise SpecError(f"CreateImageRequest.{name} is not a Python identifier")
-        if name in request.get("required", []):
+        if json_name in request.get("required", []):
             raise SpecError(
-                f"CreateImageRequest.{name} is required: a new required field needs a wrapper "
-                "decision (how users pass it), not only regeneration"
+                f"CreateImageRequest.{json_name} is required: a new required field needs a "
+                "wrapper decision (how users pass it), not only regeneration"
             )
-        fields[name] = _field_facts(spec, name, node)
+        name = python_name(json_name)
+        if name in json_names:
+            taken = f"the field {json_names[name]}"
+        elif name in _CREATE_ARGUMENTS:
+            taken = f"the argument {name}"
+        else:
+            taken = None
+        if taken is not None:
+            raise SpecError(
+                f"CreateImageRequest.{json_name} is {name} in Python, which is already {taken}: "
+                "rename one in the spec"
+            )
+        json_names[name] = json_name
+        fields[name] = {"json_name": json_name, **_field_facts(spec, json_name, node)}
     enums = sorted({f["enum_class"] for f in fields.values() if "enum_class" in f})
     lines = [
         HEADER,
@@ -169,7 +202,8 @@ def create_module(spec: Mapping[str, Any]) -> str:
         "",
         "class CreateOptions(TypedDict, total=False):",
         '    """Keyword arguments of `images.create`, `generate` and `generate_many` items that',
-        '    go into the create request as they are (None: the service\'s default)."""',
+        "    go into the create request as they are (None: the service's default), by the",
+        '    generated model\'s Python names (a camelCase JSON name in snake case)."""',
         "",
     ]
     for name, facts in fields.items():
@@ -180,7 +214,8 @@ def create_module(spec: Mapping[str, Any]) -> str:
     lines += [
         "",
         "",
-        "# Each field's facts from the schema: its JSON type, enum values and limits.",
+        "# Each field's facts from the schema, by its Python name: its name in the JSON body,",
+        "# its JSON type, enum values and limits.",
         f"CREATE_OPTIONS: Mapping[str, Mapping[str, Any]] = {_literal(fields)}",
         "",
         "# The whole CreateImageRequest schema, every `$ref` inlined: what the sandbox validates",
@@ -576,20 +611,32 @@ def _py_snake(name: str) -> str:
 
 
 def _parameter(spec: Mapping[str, Any], where: str, node: Mapping[str, Any]) -> dict[str, Any]:
-    """How a parameter becomes an argument: its Python name, annotation, default and check."""
-    name = _py_snake(node["name"])
-    schema = _resolve(spec, node.get("schema", {}))
+    """How a parameter becomes an argument: its Python name, annotation, default and check
+    (an expression giving the value the generated `_get_kwargs` takes)."""
+    name = python_name(node["name"])
+    schema_node = node.get("schema", {})
+    schema = _resolve(spec, schema_node)
     kind, fmt = schema.get("type"), schema.get("format")
     quoted = repr(name)
-    if kind == "string" and fmt == "uuid":
+    enum_class = None
+    if "enum" in schema:
+        # The generated client takes an enum parameter as its generated enum (it sends
+        # `.value`): a str or a member is converted to the class, loaded when first needed.
+        enum_class = _ref_name(schema_node)
+        if kind != "string" or enum_class is None:
+            raise SpecError(
+                f"{where}: parameter {node['name']} is an enum of its own (inline) or not of "
+                "strings: declare it in components/schemas as a string enum and `$ref` it, so "
+                "its generated class has the schema's name"
+            )
+        values = ", ".join(repr(v) for v in schema["enum"])
+        annotation = f"{enum_class} | Literal[{values}]"
+        check = f"_params.enum({name}, {quoted}, {_enum_loader(enum_class)}())"
+    elif kind == "string" and fmt == "uuid":
         annotation, check = "str | UUID", f"_params.uuid({name}, {quoted})"
     elif kind == "integer":
         low, high = schema.get("minimum"), schema.get("maximum")
         annotation, check = "int", f"_params.integer({name}, {quoted}, {low!r}, {high!r})"
-    elif kind == "string" and "enum" in schema:
-        values = ", ".join(repr(v) for v in schema["enum"])
-        annotation = f"Literal[{values}]"
-        check = f"_params.text({name}, {quoted}, frozenset(({values},)))"
     elif kind == "string":
         annotation, check = "str", f"_params.text({name}, {quoted})"
     else:
@@ -600,15 +647,22 @@ def _parameter(spec: Mapping[str, Any], where: str, node: Mapping[str, Any]) -> 
     required = node.get("required", False) or node["in"] == "path"
     default = None if required else repr(schema.get("default")) if "default" in schema else "None"
     if default == "None" and not required:
+        # Absent: the generated client's UNSET, which `_get_kwargs` leaves out of the request
+        # (None it would try to send).
         annotation = f"{annotation} | None"
-        check = f"None if {name} is None else {check}"
+        check = f"_unset() if {name} is None else {check}"
     return {
         "name": name,
         "in": node["in"],
         "annotation": annotation,
         "default": default,
         "check": check,
+        "enum_class": enum_class,
     }
+
+
+def _enum_loader(enum_class: str) -> str:
+    return f"_{_py_snake(enum_class)}_class"
 
 
 def _method_docstring(summary: str, where: str) -> list[str]:
@@ -643,6 +697,8 @@ def calls_module(spec: Mapping[str, Any], table: Mapping[str, Any]) -> str:
     if stale:
         raise SpecError(f"{', '.join(stale)}: in _operations.py but not in the spec")
     builders: list[str] = []
+    enums: set[str] = set()
+    needs_unset = False
     plans: dict[str, list[str]] = {"Client": [], "Images": []}
     methods: dict[str, list[str]] = {"Client": [], "Images": []}
     results: set[str] = set()
@@ -686,6 +742,8 @@ def calls_module(spec: Mapping[str, Any], table: Mapping[str, Any]) -> str:
             _parameter(spec, where, p)
             for p in (_resolve(spec, p) for p in operation.get("parameters", []))
         ]
+        enums |= {p["enum_class"] for p in parameters if p["enum_class"] is not None}
+        needs_unset = needs_unset or any("_unset()" in p["check"] for p in parameters)
         positional = [p for p in parameters if p["in"] == "path"]
         keywords = [p for p in parameters if p["in"] != "path"]
         signature = [f"{p['name']}: {p['annotation']}" for p in positional]
@@ -745,7 +803,7 @@ def calls_module(spec: Mapping[str, Any], table: Mapping[str, Any]) -> str:
         f"from .results import {', '.join(sorted(results))}",
         "",
         "if TYPE_CHECKING:",
-        f"    from imagegen._api.models import {', '.join(sorted(bodies))}",
+        f"    from imagegen._api.models import {', '.join(sorted(bodies | enums))}",
         "",
         "    from .._core import ClientCore",
         "",
@@ -765,6 +823,35 @@ def calls_module(spec: Mapping[str, Any], table: Mapping[str, Any]) -> str:
             )
         ),
         "]",
+        *(
+            (
+                "",
+                "",
+                "# What the generated client is given for an absent optional parameter (it",
+                "# leaves UNSET out of the request; None it would send), loaded at the first",
+                "# request, as each enum class below: `import imagegen` loads none of them.",
+                "@functools.cache",
+                "def _unset() -> Any:",
+                "    from imagegen._api.types import UNSET",
+                "",
+                "    return UNSET",
+            )
+            if needs_unset
+            else ()
+        ),
+        *(
+            line
+            for enum_class in sorted(enums)
+            for line in (
+                "",
+                "",
+                "@functools.cache",
+                f"def {_enum_loader(enum_class)}() -> type[{enum_class}]:",
+                f"    from imagegen._api.models import {enum_class}",
+                "",
+                f"    return {enum_class}",
+            )
+        ),
         *builders,
     ]
     for owner in ("Client", "Images"):

@@ -128,9 +128,33 @@ def _add_error_code(spec: dict[str, Any]) -> None:
     schemas["BadRequestCode"]["enum"].append("PROMPT_TOO_LONG")  # a 400 of createImage
 
 
+def _add_negative_prompt(spec: dict[str, Any]) -> None:
+    # A camelCase JSON name: the generated model calls it negative_prompt, and so do users.
+    spec["components"]["schemas"]["CreateImageRequest"]["properties"]["negativePrompt"] = {
+        "type": "string",
+        "description": "What the image should not show.",
+    }
+
+
+def _add_status_filter(spec: dict[str, Any]) -> None:
+    # An optional query parameter of a `$ref` enum: absent, it is not sent; given, it is the
+    # generated enum's value.
+    spec["paths"]["/images"]["get"]["parameters"].append(
+        {
+            "name": "status",
+            "in": "query",
+            "required": False,
+            "description": "Only the generations with this status.",
+            "schema": {"$ref": "#/components/schemas/GenerationStatus"},
+        }
+    )
+
+
 EVOLUTIONS: tuple[Evolution, ...] = (
     _add_seed,
     _add_style,
+    _add_negative_prompt,
+    _add_status_filter,
     _add_result_field,
     _add_enum_values,
     _add_error_code,
@@ -152,6 +176,8 @@ def test_the_evolutions_are_new_to_the_spec() -> None:
     assert "8k" not in schemas["Resolution"]["enum"]
     assert "queued" not in schemas["GenerationStatus"]["enum"]
     assert "PROMPT_TOO_LONG" not in schemas["ErrorCode"]["enum"]
+    assert "negativePrompt" not in schemas["CreateImageRequest"]["properties"]
+    assert "status" not in {p["name"] for p in spec["paths"]["/images"]["get"]["parameters"]}
 
 
 @pytest.fixture(scope="module")
@@ -219,6 +245,147 @@ def test_a_new_request_field_is_checked_by_its_schema_before_sending(evolved: Pa
     assert refused == [["seed", "seed", "style", "sede"], 0]
 
 
+def test_a_camel_case_request_field_is_a_python_name_sent_by_its_json_name(
+    evolved: Path,
+) -> None:
+    """`negativePrompt` in the spec is `negative_prompt` in Python, as the generated model calls
+    it: both clients and generate_many items take it, and send the spec's name; a create without
+    it is not disturbed by it; the JSON name is no keyword argument (it says which one is)."""
+    seen = _run(
+        evolved,
+        CAPTURE
+        + """
+    import asyncio
+    from imagegen import VirtualClock
+    def answer_all(request):
+        if request.method == "POST":
+            return answer(request)
+        return httpx.Response(200, json={"success": True, "data": {
+            "generationId": "7c9e6679-7425-40de-944b-e07fc1f90ae7", "status": "succeeded",
+            "outputImages": ["https://cdn.test/0.png"]}})
+    client = imagegen.Client("sk-test-0123456789", base_url="https://api.test/v1",
+        clock=VirtualClock(), http_client=httpx.Client(transport=httpx.MockTransport(answer_all)))
+    client.images.create("a fox", seed=3)
+    client.images.create("a fox", negative_prompt="blur", seed=3)
+    aclient = imagegen.AsyncClient("sk-test-0123456789", base_url="https://api.test/v1",
+        http_client=httpx.AsyncClient(transport=httpx.MockTransport(answer)))
+    asyncio.run(aclient.images.create("a fox", negative_prompt="rain"))
+    client.generate_many([{"prompt": "a fox", "negative_prompt": "snow"}])
+    refused = []
+    for kwargs in ({"negativePrompt": "blur"}, {"negative_prompt": 3}):
+        try:
+            client.images.create("a fox", **kwargs)
+        except imagegen.InvalidRequestError as exc:
+            refused.append([exc.field, "negative_prompt" in str(exc)])
+    [item_error] = client.generate_many([{"prompt": "a fox", "negativePrompt": "snow"}])
+    refused.append([item_error.field, "'negative_prompt' for 'negativePrompt'" in str(item_error)])
+    print(json.dumps([sent, refused]))
+    """,
+    )
+    assert seen == [
+        [
+            {"prompt": "a fox", "seed": 3},
+            {"prompt": "a fox", "negativePrompt": "blur", "seed": 3},
+            {"prompt": "a fox", "negativePrompt": "rain"},
+            {"prompt": "a fox", "negativePrompt": "snow"},
+        ],
+        [["negativePrompt", True], ["negative_prompt", True], ["items", True]],
+    ]
+
+
+def test_the_sandbox_takes_a_camel_case_field_by_its_json_name(evolved: Path) -> None:
+    answers = _run(
+        evolved,
+        """
+    import json, imagegen
+    from imagegen.testing import Sandbox
+    with Sandbox() as sandbox:
+        http = sandbox.http_client()
+        auth = {"Authorization": f"Bearer {sandbox.api_key}"}
+        wrong = http.post("/images", json={"prompt": "a fox", "negativePrompt": 3}, headers=auth)
+        good = http.post("/images", json={"prompt": "a fox", "negativePrompt": "x"}, headers=auth)
+    # A create whose answer is lost is looked for in listImages (which has a new parameter),
+    # and found there.
+    with Sandbox() as sandbox:
+        sandbox.control.add_fault("createImage", "drop_after")
+        made = sandbox.client(pacing=None).images.create("a fox", negative_prompt="blur")
+        [generation] = sandbox.control.generations()
+        counts = sandbox.control.request_counts()
+        print(json.dumps([wrong.status_code, good.status_code, made.credit_cost,
+                          made.id == generation["generationId"], counts["listImages"]]))
+    """,
+    )
+    assert answers == [422, 201, 1, True, {"200": 1}]
+
+
+LIST = """
+    import asyncio, json, httpx, imagegen
+    from imagegen import GenerationStatus
+    asked = []
+    ITEM = {"generationId": "7c9e6679-7425-40de-944b-e07fc1f90ae7", "status": "succeeded"}
+    def answer(request):
+        asked.append(str(request.url.query, "ascii"))
+        return httpx.Response(200, json={"success": True, "data": {
+            "generations": [ITEM], "total": 1, "limit": 20, "offset": 0}})
+    client = imagegen.Client("sk-test-0123456789", base_url="https://api.test/v1",
+                             http_client=httpx.Client(transport=httpx.MockTransport(answer)))
+    aclient = imagegen.AsyncClient("sk-test-0123456789", base_url="https://api.test/v1",
+        http_client=httpx.AsyncClient(transport=httpx.MockTransport(answer)))
+"""
+
+
+def test_an_optional_enum_query_parameter_reaches_both_clients(evolved: Path) -> None:
+    """Absent, it is not sent (list, iter); given as the spec's literal or the generated enum's
+    member, it is sent as the value; anything else is refused before sending."""
+    seen = _run(
+        evolved,
+        LIST
+        + """
+    out = [len(client.images.list().generations)]
+    client.images.list(status="succeeded")
+    client.images.list(status=GenerationStatus.QUEUED, limit=5)
+    out.append([g.id for g in client.images.iter()] == [ITEM["generationId"]])
+    async def run():
+        await aclient.images.list()
+        await aclient.images.list(status="processing")
+        return [g.id async for g in aclient.images.iter()]
+    out.append(asyncio.run(run()) == [ITEM["generationId"]])
+    before = len(asked)
+    for bad in ("done", 3, "SUCCEEDED"):
+        try:
+            client.images.list(status=bad)
+        except imagegen.InvalidRequestError as exc:
+            out.append([exc.field, "succeeded" in str(exc)])
+    out.append(len(asked) - before)
+    print(json.dumps([asked, out]))
+    """,
+    )
+    asked, out = seen
+    assert asked == [
+        "limit=20&offset=0",
+        "limit=20&offset=0&status=succeeded",
+        "limit=5&offset=0&status=queued",
+        "limit=100&offset=0",
+        "limit=20&offset=0",
+        "limit=20&offset=0&status=processing",
+        "limit=100&offset=0",
+    ]
+    assert out == [1, True, True, ["status", True], ["status", True], ["status", True], 0]
+    # What the new parameter needs of the generated client (UNSET, the enum) is loaded at the
+    # first request: `import imagegen` still loads only the two enums it names.
+    loaded = _run(
+        evolved,
+        "import json, sys, imagegen\n"
+        "print(json.dumps(sorted(m for m in sys.modules if m.startswith('imagegen._api'))))",
+    )
+    assert loaded == [
+        "imagegen._api",
+        "imagegen._api.models",
+        "imagegen._api.models.error_code",
+        "imagegen._api.models.generation_status",
+    ]
+
+
 GOOD_USER_CODE = """
 import imagegen
 from imagegen import ErrorCode, GenerationStatus
@@ -228,12 +395,17 @@ def make(client: imagegen.Client) -> None:
     client.images.create("a fox", aspect_ratio="2:1", resolution="8k")
     client.generate("a fox", seed=3, aspect_ratio="2:1")
     client.generate_many([{"prompt": "a fox", "seed": 3, "resolution": "8k"}])
+    client.images.create("a fox", negative_prompt="blur")
+    client.generate_many([{"prompt": "a fox", "negative_prompt": "blur"}])
+    client.images.list(status="succeeded")
+    client.images.list(status=GenerationStatus.QUEUED, limit=5)
+    client.images.list(status=None)
     seed: int | None = client.images.get("7c9e6679-7425-40de-944b-e07fc1f90ae7").seed
     queued: GenerationStatus = GenerationStatus.QUEUED
     too_long: ErrorCode = ErrorCode.PROMPT_TOO_LONG
     print(seed, queued, too_long)
 """
-# Each line after the def is one type error (lines 5 to 8).
+# Each line after the def is one type error (lines 5 to 10).
 BAD_USER_CODE = """
 import imagegen
 
@@ -242,6 +414,8 @@ def make(client: imagegen.Client) -> None:
     client.images.create("a fox", style="sketch")
     client.images.create("a fox", resolution="5k")
     client.images.create("a fox", aspect_ratio="2:7")
+    client.images.create("a fox", negativePrompt="blur")
+    client.images.list(status="done")
 """
 
 
@@ -256,7 +430,10 @@ def test_the_evolutions_are_typed_for_the_users_type_checker(evolved: Path) -> N
     assert '"sketch"' in bad.stdout or "style" in bad.stdout
     assert '"5k"' in bad.stdout or "resolution" in bad.stdout
     assert '"2:7"' in bad.stdout or "aspect_ratio" in bad.stdout
-    assert bad.stdout.count("error:") == 4
+    assert '"negativePrompt"' in bad.stdout
+    assert '"done"' in bad.stdout or "status" in bad.stdout
+    errors = [line for line in bad.stdout.splitlines() if ": error:" in line]
+    assert [line.split(":")[1] for line in errors] == ["5", "6", "7", "8", "9", "10"], bad.stdout
 
 
 def _pyright(repo: Path, code: str) -> list[int]:
@@ -289,7 +466,7 @@ def _pyright(repo: Path, code: str) -> list[int]:
 def test_the_evolutions_are_typed_for_pyright_strict_too(evolved: Path) -> None:
     assert _pyright(evolved, GOOD_USER_CODE) == []
     # 0-based lines: each of the four calls, and nothing else.
-    assert _pyright(evolved, BAD_USER_CODE) == [4, 5, 6, 7]
+    assert _pyright(evolved, BAD_USER_CODE) == [4, 5, 6, 7, 8, 9]
 
 
 def test_a_new_response_field_is_an_attribute_of_the_results(evolved: Path) -> None:
@@ -581,6 +758,36 @@ def test_the_cli_takes_new_request_fields_and_enum_values(evolved: Path, api: _S
     assert "--style {photo,painting}" in help_text
     assert "2:1" in help_text
     assert "8k" in help_text
+
+
+def test_the_cli_takes_a_camel_case_field_by_its_python_name(
+    evolved: Path, api: _ScriptedAPI
+) -> None:
+    """`negativePrompt` is `--negative-prompt` and `--param negative_prompt=` (the spec's own
+    name is taken by `--param` too), sent by its JSON name; the sandbox takes it."""
+    api.answers[("POST", "/v1/images")] = (201, CREATED)
+    to_api = ["--no-wait", "--json", "--base-url", api.base_url, "--api-key", KEY]
+    runs = _cli(
+        evolved,
+        ["generate", "a fox", "--negative-prompt", "blur", *to_api],
+        ["generate", "a fox", "--param", "negative_prompt=rain", *to_api],
+        ["generate", "a fox", "--param", "negativePrompt=snow", *to_api],
+        ["generate", "a fox", "--seed", "3", *to_api],
+        ["generate", "a fox", "--negative-prompt", "a", "--param", "negativePrompt=b", *to_api],
+        ["generate", "--sandbox", "a fox", "--negative-prompt", "blur", *to_api[:2]],
+        ["generate", "--help"],
+    )
+    codes = [run["code"] for run in runs]
+    assert codes == [0, 0, 0, 0, 2, 0, 0], [run["err"] for run in runs]
+    assert [body for _, _, body in api.received] == [
+        {"prompt": "a fox", "negativePrompt": "blur"},
+        {"prompt": "a fox", "negativePrompt": "rain"},
+        {"prompt": "a fox", "negativePrompt": "snow"},
+        {"prompt": "a fox", "seed": 3},
+    ]
+    assert "given both as --negative-prompt and as --param" in runs[4]["err"]
+    assert json.loads(runs[5]["out"])["credit_cost"] == 1
+    assert "--negative-prompt NEGATIVE_PROMPT" in runs[6]["out"]
 
 
 def test_the_clis_json_shows_new_response_fields_and_statuses(

@@ -249,6 +249,14 @@ def generate_kwargs(item: GenerateItem) -> dict[str, Any]:
         unknown = set(kwargs) - {"prompt", "images", *CREATE_OPTIONS}
         if "prompt" not in kwargs or unknown:
             problem = f"unknown keys {sorted(unknown)}" if unknown else "no 'prompt'"
+            # The keys are the Python names: the spec's own JSON name is pointed to its key.
+            renamed = sorted(
+                f"{name!r} for {facts['json_name']!r}"
+                for name, facts in CREATE_OPTIONS.items()
+                if facts.get("json_name") in unknown
+            )
+            if renamed:
+                problem += f" (use {', '.join(renamed)})"
             raise InvalidRequestError(
                 f"a generate_many item must be a prompt or a dict of generate() arguments with a "
                 f"'prompt'; this one has {problem}",

@@ -6,14 +6,18 @@ Each says what to change, naming the parameter as the caller spells it, before a
 
 from __future__ import annotations
 
+import enum as _enum
 import functools
 from collections.abc import Callable
+from typing import TypeVar
 from uuid import UUID
 
 from ._errors import InvalidRequestError
 from ._types import CreatedGeneration, Generation
 
-__all__ = ["integer", "text", "uuid"]
+__all__ = ["enum", "integer", "text", "uuid"]
+
+_E = TypeVar("_E", bound=_enum.Enum)
 
 
 @functools.cache
@@ -72,3 +76,16 @@ def text(value: object, field: str, choices: frozenset[str] | None = None) -> st
             f"{field} must be one of {', '.join(sorted(choices))}, got {value!r}", field=field
         )
     return value
+
+
+def enum(value: object, field: str, members: type[_E]) -> _E:
+    """An enum parameter as the generated client takes it: its generated enum's member, given
+    as the member or as its value (the spec's spelling)."""
+    if isinstance(value, members):
+        return value
+    if isinstance(value, str):
+        for member in members:
+            if member.value == value:
+                return member
+    choices = ", ".join(str(member.value) for member in members)
+    raise InvalidRequestError(f"{field} must be one of {choices}, got {value!r}", field=field)

@@ -13,6 +13,9 @@ Decisions where the docs are silent:
   `images_base64`. The two kinds cannot be mixed in one request (the API refuses it).
 - Sizes are measured on the raw image bytes, with 1 MB = 1024 * 1024 bytes (see `_images`).
 - Only fields the caller set are sent; the API's defaults apply to the rest.
+- A field is passed by its Python name, the generated model's (the spec's `negativePrompt` is
+  `negative_prompt=`), and sent by its JSON name; the JSON name as a keyword is refused, saying
+  which keyword it is.
 - Every str that goes into a request must encode as UTF-8 (`check_text`). Python makes strings
   that do not: undecodable bytes of `sys.argv`, of file names or of the environment become lone
   surrogates ("caf\udce9"), which the JSON encoder refuses with a `UnicodeEncodeError` while the
@@ -89,11 +92,7 @@ def build_create_request(
     _check_texts({"prompt": prompt, "images": images, **options})
     unknown = sorted(set(options) - set(CREATE_OPTIONS))
     if unknown:
-        raise InvalidRequestError(
-            f"unknown create option{'s' if len(unknown) > 1 else ''} {', '.join(unknown)}: "
-            f"the API takes {', '.join(CREATE_OPTIONS)} (besides prompt and images)",
-            field=unknown[0],
-        )
+        raise InvalidRequestError(_unknown_options(unknown), field=unknown[0])
     checked_prompt = _check_prompt(prompt)
     # Unset, not the model's defaults: only fields the caller set are sent.
     fields: dict[str, Any] = dict.fromkeys(CREATE_OPTIONS, UNSET)
@@ -105,6 +104,19 @@ def build_create_request(
     images_url, images_base64 = _check_images(images)
     return CreateImageRequest(
         prompt=checked_prompt, images_url=images_url, images_base64=images_base64, **fields
+    )
+
+
+def _unknown_options(unknown: Sequence[str]) -> str:
+    """What to pass instead: the fields are named in Python style (the generated model's
+    names), so the spec's own JSON name of a field (`negativePrompt`) is pointed to its
+    keyword (`negative_prompt`)."""
+    by_json_name = {facts.get("json_name", name): name for name, facts in CREATE_OPTIONS.items()}
+    renamed = [f"{by_json_name[n]}= for {n}" for n in unknown if n in by_json_name]
+    hint = f" (Python names: {', '.join(renamed)})" if renamed else ""
+    return (
+        f"unknown create option{'s' if len(unknown) > 1 else ''} {', '.join(unknown)}{hint}: "
+        f"the API takes {', '.join(CREATE_OPTIONS)} (besides prompt and images)"
     )
 
 

@@ -17,7 +17,8 @@ __all__ = ["CREATE_OPTIONS", "CREATE_REQUEST_SCHEMA", "CreateOptions"]
 
 class CreateOptions(TypedDict, total=False):
     """Keyword arguments of `images.create`, `generate` and `generate_many` items that
-    go into the create request as they are (None: the service's default)."""
+    go into the create request as they are (None: the service's default), by the
+    generated model's Python names (a camelCase JSON name in snake case)."""
 
     resolution: Resolution | Literal["1k", "2k", "4k"] | None
     """1k, 2k or 4k, the long side of the output being 1024, 2048 or 4096 pixels."""
@@ -42,19 +43,26 @@ class CreateOptions(TypedDict, total=False):
     is_public: bool | None
 
 
-# Each field's facts from the schema: its JSON type, enum values and limits.
+# Each field's facts from the schema, by its Python name: its name in the JSON body,
+# its JSON type, enum values and limits.
 CREATE_OPTIONS: Mapping[str, Mapping[str, Any]] = {
-    "resolution": {"type": "string", "enum": ["1k", "2k", "4k"], "enum_class": "Resolution"},
+    "resolution": {
+        "json_name": "resolution",
+        "type": "string",
+        "enum": ["1k", "2k", "4k"],
+        "enum_class": "Resolution",
+    },
     "aspect_ratio": {
+        "json_name": "aspect_ratio",
         "type": "string",
         "enum": ["1:1", "2:3", "3:2", "3:4", "4:3", "4:5", "5:4", "9:16", "16:9", "21:9"],
         "enum_class": "AspectRatio",
     },
-    "num_outputs": {"type": "integer", "minimum": 1, "maximum": 4},
-    "model": {"type": "string", "min_length": 1},
-    "webhook_url": {"type": "string", "format": "uri"},
-    "name": {"type": "string"},
-    "is_public": {"type": "boolean"},
+    "num_outputs": {"json_name": "num_outputs", "type": "integer", "minimum": 1, "maximum": 4},
+    "model": {"json_name": "model", "type": "string", "min_length": 1},
+    "webhook_url": {"json_name": "webhook_url", "type": "string", "format": "uri"},
+    "name": {"json_name": "name", "type": "string"},
+    "is_public": {"json_name": "is_public", "type": "boolean"},
 }
 
 # The whole CreateImageRequest schema, every `$ref` inlined: what the sandbox validates

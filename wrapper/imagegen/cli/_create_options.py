@@ -1,7 +1,10 @@
 """The create's optional fields on the command line, derived from the spec (`CREATE_OPTIONS`).
 
 Every field reaches `images.create(**options)` two ways: its own option (`--num-outputs 2`,
-named after the field, `--kebab-case`) and the generic `--param num_outputs=2`. Both convert the
+named after the field's Python name, `--kebab-case`) and the generic `--param num_outputs=2`.
+Fields go by their Python names, the library's keywords (the spec's `negativePrompt` is
+`--negative-prompt` and `--param negative_prompt=...`); `--param` takes the spec's JSON name too,
+as the API's docs spell it. Both convert the
 text by the field's JSON type and check its enum and limits while the arguments are parsed, so
 a wrong value is a usage error before anything is sent. A field the spec adds gets both with no
 edit here; `_SPELLINGS` only words the help of the fields there are today.
@@ -231,6 +234,7 @@ class _ParamAction(argparse.Action):
         fields = create_fields()
         if not equals or not name:
             raise argparse.ArgumentError(self, f"give NAME=VALUE, not {text!r}")
+        name = _by_json_name(fields).get(name, name)
         if name not in fields:
             raise argparse.ArgumentError(
                 self, f"unknown field {name!r}; the create takes: {', '.join(fields)}"
@@ -240,6 +244,15 @@ class _ParamAction(argparse.Action):
         except argparse.ArgumentTypeError as error:
             raise argparse.ArgumentError(self, f"{name}={raw}: {error}") from None
         _store(self, namespace, name, value, f"--param {name}")
+
+
+def _by_json_name(fields: Mapping[str, Mapping[str, Any]]) -> dict[str, str]:
+    """{the spec's name of a field: its Python name}, where they differ (`negativePrompt`)."""
+    return {
+        facts["json_name"]: name
+        for name, facts in fields.items()
+        if facts.get("json_name", name) != name
+    }
 
 
 def _own_action(name: str, facts: Mapping[str, Any]) -> type[argparse.Action]:
@@ -317,7 +330,8 @@ def add_create_options(parser: argparse.ArgumentParser) -> None:
         dest=argparse.SUPPRESS,
         default=argparse.SUPPRESS,
         metavar="NAME=VALUE",
-        help="any field of the create request, by its name in the spec: "
+        help="any field of the create request, by its Python name (or its name in the "
+        "spec's JSON): "
         + ", ".join(create_fields())
         + "; repeat for more. The value is converted by the field's type "
         "(true/false, numbers, comma-separated lists) and checked before anything is sent",

@@ -197,7 +197,12 @@ def create_module(spec: Mapping[str, Any]) -> str:
         "if TYPE_CHECKING:",
         f"    from imagegen._api.models import {', '.join(enums)}" if enums else "    pass",
         "",
-        '__all__ = ["CREATE_OPTIONS", "CREATE_REQUEST_SCHEMA", "CreateOptions"]',
+        "__all__ = [",
+        '    "CREATE_OPTIONS",',
+        '    "CREATE_OPTIONS_HELP",',
+        '    "CREATE_REQUEST_SCHEMA",',
+        '    "CreateOptions",',
+        "]",
         "",
         "",
         "class CreateOptions(TypedDict, total=False):",
@@ -206,13 +211,20 @@ def create_module(spec: Mapping[str, Any]) -> str:
         '    generated model\'s Python names (a camelCase JSON name in snake case)."""',
         "",
     ]
+    help_lines = ["Create options (keyword arguments, from the spec):", ""]
     for name, facts in fields.items():
         lines.append(f"    {name}: {_annotation(facts)}")
         description = facts.pop("description", None)
         if description:
             lines.append(_docstring(description, indent="    "))
+        summary = " ".join((description or "").split())
+        help_lines.append(f"- {name}: {_annotation(facts)}" + (f". {summary}" if summary else ""))
     lines += [
         "",
+        "",
+        "# The options as `help()` of the methods that take them lists them (a signature shows",
+        "# only `**options: Unpack[CreateOptions]`).",
+        f"CREATE_OPTIONS_HELP = {_literal(chr(10).join(help_lines))}",
         "",
         "# Each field's facts from the schema, by its Python name: its name in the JSON body,",
         "# its JSON type, enum values and limits.",

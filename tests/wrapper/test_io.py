@@ -135,3 +135,15 @@ async def test_both_runners_give_a_plan_the_same_outcomes_and_failures() -> None
     async with httpx.AsyncClient(transport=httpx.MockTransport(_fail_the_second)) as ahttp:
         awaited = await AsyncIO(ahttp, VirtualClock()).run(_read_then_fail())
     assert blocking == awaited == b"body:refused"
+
+
+@pytest.mark.parametrize(
+    "method",
+    [imagegen.Images.create, imagegen.AsyncImages.create, imagegen.Client.generate],
+)
+def test_help_lists_every_create_option_the_signature_hides(method: object) -> None:
+    from imagegen._spec.create import CREATE_OPTIONS
+
+    doc = getattr(method, "__doc__", "") or ""
+    for name in CREATE_OPTIONS:  # the signature shows only **options: Unpack[CreateOptions]
+        assert f"- {name}: " in doc, name

@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import inspect
 import os
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Unpack
 from uuid import UUID
@@ -25,7 +26,7 @@ from ._defaults import DEFAULT_MAX_DOWNLOAD_BYTES, DEFAULT_WAIT_TIMEOUT
 from ._errors import ImagegenError, InvalidRequestError
 from ._io import Plan
 from ._spec.calls import list_images_operation
-from ._spec.create import CREATE_OPTIONS, CreateOptions
+from ._spec.create import CREATE_OPTIONS, CREATE_OPTIONS_HELP, CreateOptions
 from ._types import (
     CreatedGeneration,
     Generation,
@@ -176,6 +177,15 @@ class ClientCalls:
         while pending:
             yield from settle()
         return [r for r in results if r is not None]
+
+
+def _list_create_options(*methods: Callable[..., object]) -> None:
+    """Each method taking the create options lists them in its docstring (`help()` shows it)."""
+    for method in methods:
+        method.__doc__ = f"{inspect.cleandoc(method.__doc__ or '')}\n\n{CREATE_OPTIONS_HELP}"
+
+
+_list_create_options(ImagesCalls.create, ClientCalls.generate)
 
 
 class PageWalk:

@@ -12,7 +12,12 @@ from typing import TYPE_CHECKING, Any, Literal, TypedDict
 if TYPE_CHECKING:
     from imagegen._api.models import AspectRatio, Resolution
 
-__all__ = ["CREATE_OPTIONS", "CREATE_REQUEST_SCHEMA", "CreateOptions"]
+__all__ = [
+    "CREATE_OPTIONS",
+    "CREATE_OPTIONS_HELP",
+    "CREATE_REQUEST_SCHEMA",
+    "CreateOptions",
+]
 
 
 class CreateOptions(TypedDict, total=False):
@@ -42,6 +47,10 @@ class CreateOptions(TypedDict, total=False):
     """A label for the generation."""
     is_public: bool | None
 
+
+# The options as `help()` of the methods that take them lists them (a signature shows
+# only `**options: Unpack[CreateOptions]`).
+CREATE_OPTIONS_HELP = "Create options (keyword arguments, from the spec):\n\n- resolution: Resolution | Literal['1k', '2k', '4k'] | None. 1k, 2k or 4k, the long side of the output being 1024, 2048 or 4096 pixels.\n- aspect_ratio: AspectRatio | Literal['1:1', '2:3', '3:2', '3:4', '4:3', '4:5', '5:4', '9:16', '16:9', '21:9'] | None. Width to height. The docs show `aspectRatio` as a string but do not list the values; this spec allows these ten common ones, in a create and so in the generations it makes. A client reads any other value a generation reports as it is (one made some other way may carry one), rather than fail the answer.\n- num_outputs: int | None. How many images to make; each costs the resolution's credits.\n- model: str | None. A model name; the service's default when absent.\n- webhook_url: str | None. Where to POST the WebhookEvent when the generation finishes.\n- name: str | None. A label for the generation.\n- is_public: bool | None"
 
 # Each field's facts from the schema, by its Python name: its name in the JSON body,
 # its JSON type, enum values and limits.

@@ -47,8 +47,9 @@ class Pacing:
 
     With a shared limiter, a create's lease of the account's in-progress slot lasts `lease_ttl`
     seconds from its last renewal (each look at its generation in progress renews it), so a
-    lease whose process died ends that long after; a create whose slot another client holds
-    asks again every `lease_poll` seconds at most.
+    lease whose process died ends that long after; keep it longer than the polls' longest
+    interval (`PollSchedule.max_early_interval`, 30 s), or a lease ends between two looks. A
+    create whose slot another client holds asks again every `lease_poll` seconds at most.
     """
 
     creates_per_window: int = attrs.field(default=10, validator=attrs.validators.ge(1))

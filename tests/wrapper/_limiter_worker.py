@@ -19,7 +19,7 @@ from imagegen import Client, ImagegenError, Pacing, PollSchedule
 def main() -> None:
     base_url, api_key, limiter_url, mode, count, ttl, window = sys.argv[1:8]
     pacing = Pacing(
-        window=float(window), margin=0.2, lease_ttl=float(ttl), lease_poll=0.05, max_wait=30.0
+        window=float(window), margin=0.5, lease_ttl=float(ttl), lease_poll=0.05, max_wait=30.0
     )
     # Real seconds: the generations here last a tenth of a second or so.
     schedule = PollSchedule(

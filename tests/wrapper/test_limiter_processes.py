@@ -1,7 +1,7 @@
 """Several processes on one account, through the SQLite and the Redis limiter, against one
 served sandbox that enforces the documented limits (10 creates per 60 s, one generation in
-progress). The sandbox runs on a ScaledClock, 30 times real time, so its minute is 2 real
-seconds and a generation of 3 sandbox seconds takes a tenth of a real one: real processes
+progress). The sandbox runs on a ScaledClock, 15 times real time, so its minute is 4 real
+seconds and a generation of 3 sandbox seconds takes a fifth of a real one: real processes
 must run, so these tests wait in real time, briefly, and every wait is bounded.
 """
 
@@ -24,7 +24,7 @@ from imagegen.sandbox import DEFAULT_API_KEY, ScaledClock, create_app
 from imagegen.sandbox._control import SandboxControl
 from imagegen.sandbox._server import running_server
 
-SPEED = 30.0
+SPEED = 15.0
 WINDOW = 60.0 / SPEED  # the sandbox's minute, in real seconds
 WORKER = Path(__file__).with_name("_limiter_worker.py")
 _TIMEOUT = 60.0

@@ -26,6 +26,7 @@ from ._pacing import Pacing
 from ._retry import RetryPolicy
 from ._spec.calls import AsyncClientMethods, AsyncImagesMethods, ClientMethods, ImagesMethods
 from ._types import Generation
+from .limiter import Limiter
 
 __all__ = ["AsyncClient", "AsyncImages", "Client", "Images"]
 
@@ -63,6 +64,7 @@ class _Configured(Generic[HttpT]):
         auth_header: AuthHeader = "bearer",
         retry: RetryPolicy | None = None,
         pacing: Pacing | None = Pacing(),  # noqa: B008 - frozen, safe to share
+        limiter: Limiter | str | None = None,
     ) -> None:
         self._core = ClientCore(
             api_key=api_key,
@@ -71,6 +73,7 @@ class _Configured(Generic[HttpT]):
             max_retries=max_retries,
             retry=retry,
             pacing=pacing,
+            limiter=limiter,
             clock=clock,
             http_client=http_client,
             http_type=self._http_type,
@@ -126,8 +129,11 @@ class Client(
 
     `api_key` and `base_url` default to `IMAGEGEN_API_KEY` and `IMAGEGEN_BASE_URL`. `timeout` is
     per request (seconds or an `httpx.Timeout`). `max_retries=0` disables retries (or pass a
-    `RetryPolicy` as `retry`). `pacing=None` turns client-side pacing off. `http_client` may be
-    any `httpx.Client` (it is closed only by its owner); `clock` is for tests.
+    `RetryPolicy` as `retry`). `pacing=None` turns client-side pacing off. `limiter` shares the
+    pacing with every client of the account (`imagegen.limiter`): a `Limiter`, or a URL
+    (`sqlite:///PATH`, `redis://HOST:PORT/DB`); it defaults to `IMAGEGEN_LIMITER_URL`, else to
+    this client alone. `http_client` may be any `httpx.Client` (it is closed only by its owner);
+    `clock` is for tests.
     """
 
     generate = blocking(ClientCalls.generate)

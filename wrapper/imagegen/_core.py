@@ -14,7 +14,8 @@ Safety, by construction:
 - A create is retried only where nothing was created; after a connection lost once the create
   was sent, the client looks in listImages for the generation it may have made before sending
   it again (never charge twice).
-- Creates are paced to the API's limits (`Pacing`), so a batch sees no 429.
+- Creates are paced to the API's limits (`Pacing`), so a batch sees no 429; with a shared
+  `limiter`, so are those of every client of the account, in any process.
 
 What only requests need is imported inside the functions that first need it, not at the top,
 because each costs milliseconds against `make bench`'s budget for `import imagegen` (1.3x
@@ -57,13 +58,19 @@ from ._errors import (
 from ._io import Close, Plan, Read, Sleep, Transmit, WithCreateLock
 from ._net import is_loopback_host
 from ._operations import Operation
-from ._pacing import CreatePacer, Pacing
+from ._pacing import OWN_ACCOUNT, CreatePacer, Pacing
 from ._retry import Outcome, RetryPolicy, RetryState, decide, describe
 from ._secrets import Secret, install_filter, scrub_error
-from ._spec.calls import create_image_operation, get_image_operation, list_images_operation
+from ._spec.calls import (
+    create_image_operation,
+    get_image_operation,
+    get_status_operation,
+    list_images_operation,
+)
 from ._spec.create import CreateOptions
 from ._spec.operations import OPERATIONS as SPEC_OPERATIONS
 from ._types import CreatedGeneration, Generation, GenerationPage
+from .limiter import Limiter, resolve_limiter
 
 if TYPE_CHECKING:
     from imagegen._api.models import CreateImageRequest
@@ -184,6 +191,7 @@ class ClientCore:
         retry: RetryPolicy | None,
         pacing: Pacing | None,
         clock: Clock | None,
+        limiter: Limiter | str | None,
         http_client: httpx.Client | httpx.AsyncClient | None,
         http_type: type[httpx.Client] | type[httpx.AsyncClient],
         timeout: Any,
@@ -228,7 +236,7 @@ class ClientCore:
         self.auth_header: AuthHeader = auth_header
         self.clock: Clock = clock if clock is not None else SystemClock()
         self.retry = retry if retry is not None else RetryPolicy(max_retries=max_retries)
-        self.pacer = CreatePacer(pacing, self.clock) if pacing is not None else None
+        self.pacer = _pacer(pacing, self.clock, limiter)
         self._key = Secret(key)
         self._known: collections.deque[str] = collections.deque(maxlen=_KNOWN_IDS)
         self._known_set: set[str] = set()
@@ -545,6 +553,15 @@ class ClientCore:
         return created
 
     def _create_plan(self, body: CreateImageRequest) -> Plan[CreatedGeneration]:
+        try:
+            return (yield from self._paced_create_plan(body))
+        finally:
+            # The lease pacing took goes back unless a generation now holds it (recorded by
+            # `created`): the create failed, or the plan was stopped.
+            if self.pacer is not None:
+                self.pacer.abandon()
+
+    def _paced_create_plan(self, body: CreateImageRequest) -> Plan[CreatedGeneration]:
         yield from self.pace_plan()
         operation = create_image_operation(body)
         state = self.retry_state(operation)
@@ -600,10 +617,20 @@ class ClientCore:
         return None if found is None else self.recovered(found, cause)
 
     def pace_plan(self) -> Plan[None]:
-        """Wait until a create fits the pacing: an in-progress slot, and room in the window."""
+        """Wait until a create fits the pacing: this client's generations in progress waited
+        out, the account's in-progress lease held, and room in the account's window.
+
+        The lease is taken before the window is asked (so the window's place is taken only
+        just before the create is sent) and held while waiting for the window, renewed at each
+        turn: the sleeps are shorter than its TTL."""
         pacer = self.pacer
         if pacer is None:
             return
+        if pacer.account is None:
+            # A shared limiter keys the limits by account, which getStatus names (keys of one
+            # account share its limits). Asked once per client.
+            status = yield from self.call_plan(get_status_operation())
+            pacer.account = str(status.account_id)
         while True:
             blocking = pacer.blocking()
             if blocking:
@@ -618,11 +645,20 @@ class ClientCore:
                 # next create must wait for it as this one did.
                 pacer.forget(generation_id)
                 continue
+            delay = pacer.lease_wait()
+            if delay > 0:
+                logger.info(
+                    "pacing: another client of the account has a generation in progress; "
+                    "asking again in %.1f s",
+                    delay,
+                )
+                yield Sleep(delay)
+                continue
             delay = pacer.window_wait()
             if delay <= 0:
                 return
             logger.info("pacing: waiting %.1f s for room in the create rate window", delay)
-            yield Sleep(delay)
+            yield Sleep(min(delay, pacer.pacing.lease_ttl / 3))
 
     def wait_plan(
         self,
@@ -701,6 +737,17 @@ def id_of(generation: object) -> object:
     if isinstance(generation, (Generation, CreatedGeneration)):
         return generation.id
     return generation
+
+
+def _pacer(
+    pacing: Pacing | None, clock: Clock, limiter: Limiter | str | None
+) -> CreatePacer | None:
+    """The client's pacer, on the limiter chosen (`limiter=`, else `IMAGEGEN_LIMITER_URL`, else
+    one in memory of its own); None when pacing is off (and any limiter is unused)."""
+    chosen, shared = resolve_limiter(limiter)
+    if pacing is None:
+        return None
+    return CreatePacer(pacing, clock, chosen, account=None if shared else OWN_ACCOUNT)
 
 
 def timeout_for(timeout: Any, owned: bool) -> httpx.Timeout | None:

@@ -1,26 +1,40 @@
 """Client-side pacing of creates, so a batch stays inside the API's limits and never sees a 429.
 
 The docs give two limits per account: 10 creates in any 60 seconds, and 1 generation in
-progress at a time. Before each create the client asks the `CreatePacer` how long to wait for
-the window, and which of its own generations are still in progress; it waits on its Clock (and
-polls those generations) until both allow the create. The pacer holds only state and arithmetic;
-the client's sync and async loops do the waiting.
+progress at a time. Before each create the client asks its `CreatePacer`: which of its own
+generations are still in progress (it waits them out, polling them), whether it may hold the
+account's in-progress lease, and whether the create fits the window. The pacer holds only state
+and arithmetic; the client's pacing plan (`ClientCore.pace_plan`) does the waiting, on its
+Clock.
 
-The pacer knows only this client's creates: another process on the same account still counts
-against the API's limits, and the retry rules (`_retry`) deal with the 429 that may then come.
+The account's state (the window and the lease) is kept by a `Limiter` (`imagegen.limiter`):
+by default one in memory of this client's own, so it paces only its own creates; given a
+shared one (SQLite on one machine, Redis across machines), every client of the account paces
+against the creates and generations of all of them. The lease is taken before a create is sent
+and released once its generation is seen terminal (or the wait for it ends); it is renewed
+each time the generation is seen still in progress, and ends by its TTL if nothing renews it
+(the process died, or nobody waits for the generation).
 """
 
 from __future__ import annotations
 
-import collections
+import logging
 import threading
+import uuid
 
 import attrs
 
 from ._clock import Clock
 from ._types import Generation
+from .limiter import InProcessLimiter, Limiter
 
 __all__ = ["CreatePacer", "Pacing"]
+
+logger = logging.getLogger("imagegen")
+
+# The account key of a client's own in-process limiter: nobody else reads it, so the account
+# id need not be asked for.
+OWN_ACCOUNT = "this client"
 
 
 @attrs.frozen(kw_only=True)
@@ -30,6 +44,12 @@ class Pacing:
     `margin` seconds are added to every window wait, so a create never lands on the very
     instant the server's own window rolls over. `max_wait` bounds how long a create waits for a
     previous generation to finish before it stops waiting and lets the server decide.
+
+    With a shared limiter, a create's lease of the account's in-progress slot lasts `lease_ttl`
+    seconds from its last renewal (each look at its generation in progress renews it), so a
+    lease whose process died ends that long after; keep it longer than the polls' longest
+    interval (`PollSchedule.max_early_interval`, 30 s), or a lease ends between two looks. A
+    create whose slot another client holds asks again every `lease_poll` seconds at most.
     """
 
     creates_per_window: int = attrs.field(default=10, validator=attrs.validators.ge(1))
@@ -37,28 +57,78 @@ class Pacing:
     max_in_progress: int = attrs.field(default=1, validator=attrs.validators.ge(1))
     margin: float = attrs.field(default=0.5, validator=attrs.validators.ge(0))
     max_wait: float = attrs.field(default=300.0, validator=attrs.validators.ge(0))
+    lease_ttl: float = attrs.field(default=60.0, validator=attrs.validators.gt(0))
+    lease_poll: float = attrs.field(default=2.0, validator=attrs.validators.gt(0))
 
 
 class CreatePacer:
-    """What one client has created recently, and which of its generations are in progress."""
+    """One client's view of the account's limits: its own generations in progress (and the
+    lease each holds), and the `Limiter` that keeps the account's window and leases."""
 
-    def __init__(self, pacing: Pacing, clock: Clock) -> None:
+    def __init__(
+        self,
+        pacing: Pacing,
+        clock: Clock,
+        limiter: Limiter | None = None,
+        *,
+        account: str | None = OWN_ACCOUNT,
+    ) -> None:
         self.pacing = pacing
         self._clock = clock
+        self.limiter: Limiter = limiter if limiter is not None else InProcessLimiter()
+        # None until the client has asked getStatus which account its key is of.
+        self.account = account
         self._lock = threading.Lock()
-        self._recent: collections.deque[float] = collections.deque()
         self._in_progress: dict[str, float] = {}
+        self._leases: dict[str, str] = {}  # generation id -> the holder of its lease
+        # The holder of the lease taken for the create about to be sent (one at a time: the
+        # client's create lock).
+        self._pending: str | None = None
+
+    def _now(self) -> float:
+        # Epoch seconds are what other processes can compare; in memory, monotonic is safer.
+        return self._clock.time() if self.limiter.shared else self._clock.monotonic()
+
+    def _account(self) -> str:
+        if self.account is None:
+            raise RuntimeError("the account id is looked up before the first create")
+        return self.account
 
     def window_wait(self) -> float:
-        """Seconds until one more create fits in the sliding window (0 when it fits now)."""
-        now = self._clock.monotonic()
-        with self._lock:
-            while self._recent and now - self._recent[0] >= self.pacing.window:
-                self._recent.popleft()
-            if len(self._recent) < self.pacing.creates_per_window:
-                return 0.0
-            oldest = self._recent[0]
-        return max(0.0, oldest + self.pacing.window + self.pacing.margin - now)
+        """Seconds until one more create fits the account's sliding window (with the margin).
+
+        0.0 when it fits now, and then its place in the window is taken: send the create."""
+        pacing = self.pacing
+        wait = self.limiter.reserve(
+            self._account(), limit=pacing.creates_per_window, window=pacing.window, now=self._now()
+        )
+        if wait <= 0:
+            return 0.0
+        # Never longer than a window: a wall clock set back must not stall creates for hours.
+        return min(wait, pacing.window) + pacing.margin
+
+    def lease_wait(self) -> float:
+        """Take (or renew) the account's in-progress lease for the next create: 0.0 once held,
+        else the seconds to wait before asking again (another client holds every slot)."""
+        if self._pending is None:
+            self._pending = uuid.uuid4().hex
+        pacing = self.pacing
+        wait = self.limiter.acquire(
+            self._account(),
+            self._pending,
+            slots=pacing.max_in_progress,
+            ttl=pacing.lease_ttl,
+            now=self._now(),
+        )
+        if wait <= 0:
+            return 0.0
+        return max(min(wait, pacing.lease_poll), 0.01)
+
+    def abandon(self) -> None:
+        """The create made nothing (it failed): its lease goes back."""
+        holder, self._pending = self._pending, None
+        if holder is not None and self.account is not None:
+            self.limiter.release(self.account, holder)
 
     def blocking(self) -> list[str]:
         """Ids of this client's generations in progress, oldest first, when they are as many as
@@ -69,23 +139,45 @@ class CreatePacer:
             return sorted(self._in_progress, key=self._in_progress.__getitem__)
 
     def record_create(self, generation_id: str) -> None:
-        """A create was accepted: it counts in the window and is in progress."""
+        """A create was accepted: it is in progress, and holds the lease taken for it."""
         now = self._clock.monotonic()
+        holder, self._pending = self._pending, None
         with self._lock:
-            self._recent.append(now)
             self._in_progress[generation_id] = now
+            if holder is not None:
+                self._leases[generation_id] = holder
 
     def observe(self, generation: Generation) -> None:
-        """A fresh view of a generation: once it is terminal it no longer holds a slot."""
+        """A fresh view of a generation: once it is terminal it no longer holds a slot; while
+        in progress, its lease is renewed."""
         if generation.is_terminal:
             self.forget(generation.id)
+        else:
+            self.renew(generation.id)
+
+    def renew(self, generation_id: str) -> None:
+        with self._lock:
+            holder = self._leases.get(generation_id)
+        if holder is None or self.account is None:
+            return
+        if not self.limiter.renew(self.account, holder, ttl=self.pacing.lease_ttl, now=self._now()):
+            logger.warning(
+                "pacing: the lease of generation %s had ended by its TTL (lease_ttl=%s s) "
+                "while it was in progress; another client of the account may create meanwhile",
+                generation_id,
+                self.pacing.lease_ttl,
+            )
+            with self._lock:
+                self._leases.pop(generation_id, None)
 
     def forget(self, generation_id: str) -> None:
         with self._lock:
             self._in_progress.pop(generation_id, None)
+            holder = self._leases.pop(generation_id, None)
+        if holder is not None and self.account is not None:
+            self.limiter.release(self.account, holder)
 
     def __repr__(self) -> str:
         return (
-            f"CreatePacer({self.pacing!r}, recent={len(self._recent)}, "
-            f"in_progress={len(self._in_progress)})"
+            f"CreatePacer({self.pacing!r}, {self.limiter!r}, in_progress={len(self._in_progress)})"
         )

@@ -756,3 +756,27 @@ def test_a_new_operation_is_typed_for_the_users_type_checker(with_delete: Path) 
     )
     errors = [line for line in done.stdout.splitlines() if ": error:" in line]
     assert [line.split(":")[1] for line in errors] == ["7", "8"], done.stdout
+
+
+def test_the_sandbox_injects_a_new_error_code_with_its_status(evolved: Path) -> None:
+    # The sandbox's codes are the spec's (_spec/errors.py): PROMPT_TOO_LONG, a 400 of
+    # createImage in the evolved spec, is injected by fault rule and by prompt trigger.
+    seen = _run(
+        evolved,
+        """
+    import json, imagegen
+    from imagegen.testing import Sandbox
+    out = []
+    with Sandbox() as sandbox:
+        client = sandbox.client(max_retries=0, pacing=None)
+        sandbox.control.add_fault("createImage", "status", code="PROMPT_TOO_LONG")
+        for prompt in ("a fox", "a fox sandbox:error=PROMPT_TOO_LONG"):
+            try:
+                client.images.create(prompt)
+            except imagegen.APIError as exc:
+                out.append([str(exc.code), exc.status_code, type(exc).__name__])
+        out.append(len(sandbox.control.generations()))
+    print(json.dumps(out))
+    """,
+    )
+    assert seen == [["PROMPT_TOO_LONG", 400, "ValidationError"]] * 2 + [0]

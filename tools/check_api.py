@@ -4,12 +4,14 @@
     python tools/check_api.py --update   # rewrite the baseline from the code as it is
 
 The public API is every name in `imagegen.__all__`: for a function its parameters (name, kind,
-annotation, default), return annotation and labels (async, classmethod, ...); for a class its
-bases (the exception tree) and its public members (attributes with annotation and value,
-properties, methods, and the dunders a caller uses such as `__init__` and `__enter__`). griffe
-reads it from the source statically (nothing is imported), from `wrapper/imagegen` and
-`generated/imagegen` (the private subpackage `imagegen._api`) laid out in one folder, as the wheel
-installs them. Names under `imagegen._api` count only where `imagegen.__all__` re-exports them.
+annotation, default; the keys of a `**options: Unpack[TypedDict]` as keyword-only parameters,
+required or not as the TypedDict says), return annotation and labels (async, classmethod, ...);
+for a class its bases (the exception tree) and its public members (attributes with annotation
+and value, properties, methods, and the dunders a caller uses such as `__init__` and
+`__enter__`). griffe reads it from the source statically (nothing is imported), from
+`wrapper/imagegen` and `generated/imagegen` (the private subpackage `imagegen._api`) laid out in
+one folder, as the wheel installs them. Names under `imagegen._api` count only where
+`imagegen.__all__` re-exports them.
 
 The baseline is a small flat JSON object, one entry per public path, sorted, one parameter a
 line, so a change of the API is a short reviewable diff. (griffe's own dump of the package, which
@@ -218,20 +220,130 @@ def _function_entry(function: griffe.Function) -> Entry:
     is_method = isinstance(function.parent, griffe.Class) and "staticmethod" not in function.labels
     if is_method and parameters and parameters[0].name in ("self", "cls"):
         parameters = parameters[1:]  # bound by the call; never part of what a caller passes
-    return {
-        "kind": "function",
-        "labels": sorted(CALL_LABELS & set(function.labels)),
-        "parameters": [
+    entries: list[Entry] = []
+    for p in parameters:
+        keys = _unpacked_keys(p, function)
+        if keys is not None:
+            entries.extend(keys)
+            continue
+        entries.append(
             {
                 "name": p.name,
                 "kind": p.kind.value if p.kind is not None else "positional or keyword",
                 "annotation": _text(p.annotation),
                 "default": _value_text(p.default, function),
             }
-            for p in parameters
-        ],
+        )
+    return {
+        "kind": "function",
+        "labels": sorted(CALL_LABELS & set(function.labels)),
+        "parameters": entries,
         "returns": _text(function.returns),
     }
+
+
+# `**options: Unpack[CreateOptions]` takes exactly the keys of the TypedDict (PEP 692), each a
+# keyword argument: the gate holds them as keyword-only parameters, so a key removed, narrowed
+# or made required is a breaking change of the function as a parameter's would be. A key that
+# may be left out has no default value: OMITTED stands for "optional" where a default would.
+OMITTED = "<may be omitted>"
+_UNPACK = frozenset({"typing.Unpack", "typing_extensions.Unpack"})
+_TYPED_DICT = frozenset({"typing.TypedDict", "typing_extensions.TypedDict"})
+_REQUIRED = {
+    "typing.Required": True,
+    "typing_extensions.Required": True,
+    "typing.NotRequired": False,
+    "typing_extensions.NotRequired": False,
+}
+_QUALIFIERS = frozenset({"typing.ReadOnly", "typing_extensions.ReadOnly"})
+
+
+def _unpacked_keys(parameter: griffe.Parameter, function: griffe.Function) -> list[Entry] | None:
+    """The keys of `**name: Unpack[TD]` as keyword-only parameter entries; None for any other
+    parameter, or when griffe cannot read TD as a TypedDict class (then the variadic is kept as
+    it is, and `_compare_function` does not let it absorb removed keywords)."""
+    annotation = parameter.annotation
+    if parameter.kind is not griffe.ParameterKind.var_keyword or not _is_unpack(annotation):
+        return None
+    assert isinstance(annotation, griffe.ExprSubscript)
+    named = annotation.slice
+    if not isinstance(named, griffe.Expr):
+        return None
+    try:
+        typed_dict = _target(function.modules_collection[named.canonical_path])
+    except (KeyError, ValueError, AttributeError):
+        return None
+    if not isinstance(typed_dict, griffe.Class):
+        return None
+    keys = _typed_dict_keys(typed_dict)
+    if keys is None:
+        return None
+    return [
+        {
+            "name": name,
+            "kind": "keyword-only",
+            "annotation": _text(key_annotation),
+            "default": None if required else OMITTED,
+        }
+        for name, (key_annotation, required) in keys.items()
+    ]
+
+
+def _is_unpack(annotation: str | griffe.Expr | None) -> bool:
+    return isinstance(annotation, griffe.ExprSubscript) and _canonical(annotation.left) in _UNPACK
+
+
+def _canonical(expr: str | griffe.Expr) -> str:
+    return expr.canonical_path if isinstance(expr, griffe.Expr) else expr
+
+
+def _typed_dict_keys(
+    cls: griffe.Class, seen: frozenset[str] = frozenset()
+) -> dict[str, tuple[str | griffe.Expr | None, bool]] | None:
+    """{key: (annotation, required)} of a TypedDict class, its bases' keys first (each class's
+    own `total=` applies to the keys it declares), or None if `cls` is not a TypedDict."""
+    if cls.path in seen:
+        return None
+    inherited: dict[str, tuple[str | griffe.Expr | None, bool]] = {}
+    is_typed_dict = False
+    for base in cls.bases:
+        if _canonical(base) in _TYPED_DICT:
+            is_typed_dict = True
+            continue
+        try:
+            resolved = _target(cls.modules_collection[_canonical(base)])
+        except (KeyError, ValueError, AttributeError):
+            resolved = None
+        base_keys = (
+            _typed_dict_keys(resolved, seen | {cls.path})
+            if isinstance(resolved, griffe.Class)
+            else None
+        )
+        if base_keys is not None:
+            is_typed_dict = True
+            inherited.update(base_keys)
+    if not is_typed_dict:
+        return None
+    total = str(cls.keywords.get("total", "True")) != "False"
+    keys = dict(inherited)
+    for name, member in cls.members.items():
+        if isinstance(member, griffe.Attribute) and member.annotation is not None:
+            keys[name] = _key_of(member.annotation, total)
+    return keys
+
+
+def _key_of(annotation: str | griffe.Expr, total: bool) -> tuple[str | griffe.Expr, bool]:
+    """(the key's type, whether it is required) from `Required[T]`, `NotRequired[T]` (also
+    under `ReadOnly[...]`) or a plain `T` in a class of that `total`."""
+    required = total
+    while isinstance(annotation, griffe.ExprSubscript):
+        qualifier = _canonical(annotation.left)
+        if qualifier in _REQUIRED:
+            required = _REQUIRED[qualifier]
+        elif qualifier not in _QUALIFIERS:
+            break
+        annotation = annotation.slice
+    return annotation, required
 
 
 def _ancestors(cls: griffe.Class, public_names: Mapping[str, str]) -> list[str]:
@@ -349,7 +461,12 @@ def _compare_function(path: str, before: Entry, after: Entry) -> Iterator[Change
     new_params = {p["name"]: p for p in after["parameters"]}
     old_positions = _positions(before["parameters"])
     new_positions = _positions(after["parameters"])
-    takes_kwargs = any(p["kind"] == "variadic keyword" for p in after["parameters"])
+    # A plain `**kwargs` still takes a removed keyword; `**x: Unpack[TD]` takes only TD's keys
+    # (expanded into parameters where the gate can read TD, see `_unpacked_keys`).
+    takes_kwargs = any(
+        p["kind"] == "variadic keyword" and not str(p["annotation"]).startswith("Unpack[")
+        for p in after["parameters"]
+    )
     for name, old in old_params.items():
         new = new_params.get(name)
         if new is None:

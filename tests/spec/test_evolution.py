@@ -978,3 +978,84 @@ def test_a_new_operation_is_typed_for_the_users_type_checker(with_delete: Path) 
     )
     errors = [line for line in done.stdout.splitlines() if ": error:" in line]
     assert [line.split(":")[1] for line in errors] == ["7", "8"], done.stdout
+
+
+def test_the_sandbox_injects_a_new_error_code_with_its_status(evolved: Path) -> None:
+    # The sandbox's codes are the spec's (_spec/errors.py): PROMPT_TOO_LONG, a 400 of
+    # createImage in the evolved spec, is injected by fault rule and by prompt trigger.
+    seen = _run(
+        evolved,
+        """
+    import json, imagegen
+    from imagegen.testing import Sandbox
+    out = []
+    with Sandbox() as sandbox:
+        client = sandbox.client(max_retries=0, pacing=None)
+        sandbox.control.add_fault("createImage", "status", code="PROMPT_TOO_LONG")
+        for prompt in ("a fox", "a fox sandbox:error=PROMPT_TOO_LONG"):
+            try:
+                client.images.create(prompt)
+            except imagegen.APIError as exc:
+                out.append([str(exc.code), exc.status_code, type(exc).__name__])
+        out.append(len(sandbox.control.generations()))
+    print(json.dumps(out))
+    """,
+    )
+    assert seen == [["PROMPT_TOO_LONG", 400, "ValidationError"]] * 2 + [0]
+
+
+# The tests of every operation, run on a copy whose spec gains deleteImage the README's way (its
+# 200 also with the X-Request-ID header and an example, as every answer of the spec has): none
+# holds a fixed list of operations that a new one breaks.
+OPERATION_SUITES = (
+    "tests/spec/test_docs_coverage.py",
+    "tests/spec/test_examples.py",
+    "tests/spec/test_operation_tables.py",
+    "tests/wrapper/test_errors.py",
+)
+
+
+def test_the_tests_of_every_operation_pass_with_a_new_operation(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    repo = tmp_path_factory.mktemp("suites_with_delete")
+    _copy_repo(repo)
+    shutil.copytree(
+        ROOT / "tests", repo / "tests", ignore=shutil.ignore_patterns("__pycache__", "cassettes")
+    )
+    spec_path = repo / "spec" / "openapi.yaml"
+    spec = yaml.safe_load(spec_path.read_text())
+    _add_delete_operation(spec)
+    deleted = spec["paths"]["/images/{generationId}"]["delete"]["responses"]["200"]
+    deleted["headers"] = {"X-Request-ID": {"$ref": "#/components/headers/XRequestId"}}
+    deleted["content"]["application/json"]["example"] = {
+        "success": True,
+        "data": {"generationId": "7c9e6679-7425-40de-944b-e07fc1f90ae7", "deleted": True},
+    }
+    spec_path.write_text(yaml.safe_dump(spec, sort_keys=False))
+    table = repo / "wrapper" / "imagegen" / "_operations.py"
+    anchor = '    "createImage": Entry(Kind.CREATE, "images.create"),\n'
+    table.write_text(table.read_text().replace(anchor, anchor + DELETE_ENTRY))
+    app = repo / "wrapper" / "imagegen" / "sandbox" / "_app.py"
+    text = app.read_text().replace(
+        '    "getImage": get_image,\n',
+        '    "getImage": get_image,\n    "deleteImage": delete_image,\n',
+    )
+    marker = "\n\n# The one table of the sandbox's API"
+    app.write_text(text.replace(marker, DELETE_HANDLER + marker))
+    _regenerate(repo)
+    env = {
+        "PYTHONPATH": f"{repo / 'wrapper'}:{repo / 'generated'}:{repo}",
+        "PATH": "/usr/bin:/bin",
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *OPERATION_SUITES],
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout[-4000:]
+    assert "deleteImage" in (repo / "wrapper" / "imagegen" / "_spec" / "operations.py").read_text()

@@ -64,27 +64,43 @@ def test_the_sandbox_has_a_handler_for_each_operation() -> None:
     assert set(_app.HANDLERS) == set(SPEC_OPERATIONS)
 
 
-# An operation the spec might add: the sandbox must route it from the spec's table alone.
-DELETE_IMAGE = {
-    "method": "DELETE",
-    "path": "/images/{generationId}",
+# An operation the spec will not plausibly get, beside the spec's operations on a path of theirs:
+# the sandbox must route it from the spec's table alone. (Not a name or method the spec may gain,
+# such as DELETE: an operation added to the spec the README's way must not break these tests.)
+FAKE_NAME = "frobnicateImage"
+FAKE_PATH = "/images/{generationId}"
+FAKE_METHOD = "PATCH"
+UNSERVED_METHOD = "PUT"  # the 405 probe: no operation of the spec on FAKE_PATH, nor the fake
+FAKE_OPERATION = {
+    "method": FAKE_METHOD,
+    "path": FAKE_PATH,
     "path_params": ["generationId"],
     "query_params": [],
     "body": None,
     "success": [204],
 }
 GENERATION_ID = "7c9e6679-7425-40de-944b-e07fc1f90ae7"
+# What FAKE_PATH answers in the spec: its methods (HEAD with GET, as Starlette serves it).
+SPEC_METHODS_OF_PATH = {m for m, path in SPEC_OPERATIONS.values() if path == FAKE_PATH}
+SPEC_METHODS_OF_PATH |= {"HEAD"} if "GET" in SPEC_METHODS_OF_PATH else set()
+
+
+def test_the_fake_operation_is_none_of_the_specs() -> None:
+    assert FAKE_NAME not in SPEC_OPERATIONS, f"the spec has {FAKE_NAME}: pick another FAKE_NAME"
+    taken = SPEC_METHODS_OF_PATH & {FAKE_METHOD, UNSERVED_METHOD}
+    assert not taken, f"the spec has {sorted(taken)} {FAKE_PATH}: pick other methods here"
+    assert "GET" in SPEC_METHODS_OF_PATH  # the path's own operation, still served beside it
 
 
 def test_a_spec_operation_without_a_handler_fails_at_app_creation(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setitem(generated.OPERATIONS, "deleteImage", DELETE_IMAGE)  # type: ignore[index]
+    monkeypatch.setitem(generated.OPERATIONS, FAKE_NAME, FAKE_OPERATION)  # type: ignore[index]
     with pytest.raises(LookupError) as failure:
         create_app(clock=VirtualClock())
     message = str(failure.value)
-    assert "'deleteImage'" in message
-    assert "DELETE /images/{generationId}" in message
+    assert f"'{FAKE_NAME}'" in message
+    assert f"{FAKE_METHOD} {FAKE_PATH}" in message
     assert "HANDLERS in wrapper/imagegen/sandbox/_app.py" in message
 
 
@@ -99,24 +115,27 @@ def test_a_handler_of_no_spec_operation_fails_at_app_creation(
 def test_a_spec_operation_is_served_and_counted_from_the_tables_alone(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    async def delete_image(request: Request) -> Response:
-        return JSONResponse({"deleted": request.path_params["generationId"]})
+    async def frobnicate_image(request: Request) -> Response:
+        return JSONResponse({"frobnicated": request.path_params["generationId"]})
 
-    monkeypatch.setitem(generated.OPERATIONS, "deleteImage", DELETE_IMAGE)  # type: ignore[index]
-    monkeypatch.setitem(_app.HANDLERS, "deleteImage", delete_image)  # type: ignore[index]
+    monkeypatch.setitem(generated.OPERATIONS, FAKE_NAME, FAKE_OPERATION)  # type: ignore[index]
+    monkeypatch.setitem(_app.HANDLERS, FAKE_NAME, frobnicate_image)  # type: ignore[index]
     app = create_app(clock=VirtualClock())
     control = app.state.sandbox
+    url = "/v1" + FAKE_PATH.replace("{generationId}", GENERATION_ID)
     with httpx.Client(transport=SandboxTransport(app), base_url="http://127.0.0.1") as http:
-        response = http.delete(f"/v1/images/{GENERATION_ID}")
+        response = http.request(FAKE_METHOD, url)
         assert response.status_code == 200
-        assert response.json() == {"deleted": GENERATION_ID}
-        # The same path's other operation is still served, and a 405 allows exactly both.
-        assert http.get(f"/v1/images/{GENERATION_ID}").status_code == 401
-        not_allowed = http.put(f"/v1/images/{GENERATION_ID}")
+        assert response.json() == {"frobnicated": GENERATION_ID}
+        # The same path's other operation is still served, and a 405 allows exactly the
+        # spec's methods of the path and the fake's.
+        assert http.get(url).status_code == 401
+        not_allowed = http.request(UNSERVED_METHOD, url)
         assert not_allowed.status_code == 405
-        assert set(not_allowed.headers["allow"].split(", ")) == {"GET", "HEAD", "DELETE"}
-    assert control.request_counts()["deleteImage"] == {"200": 1}
-    assert _middleware.operation_of("DELETE", f"/v1/images/{GENERATION_ID}") == "deleteImage"
+        allowed = set(not_allowed.headers["allow"].split(", "))
+        assert allowed == SPEC_METHODS_OF_PATH | {FAKE_METHOD}
+    assert control.request_counts()[FAKE_NAME] == {"200": 1}
+    assert _middleware.operation_of(FAKE_METHOD, url) == FAKE_NAME
     control.close()
 
 

@@ -4,6 +4,7 @@ repository's own baseline."""
 from __future__ import annotations
 
 import json
+import shutil
 import textwrap
 from itertools import count
 from pathlib import Path
@@ -253,3 +254,130 @@ def test_the_repository_baseline_is_the_public_api_of_imagegen() -> None:
     assert "imagegen.ErrorCode.INSUFFICIENT_CREDITS" in api  # re-exported from the generated client
     status, report = check_api.check(baseline, api, check_api.CHANGELOG.read_text(encoding="utf-8"))
     assert status == 0, report
+
+
+# --- `**options: Unpack[TypedDict]`: each key is a keyword-only parameter ---------------------
+
+OPTIONS = textwrap.dedent(
+    """
+    from typing import Generator, Literal, NotRequired, Required, TypedDict, Unpack
+
+    __all__ = ["Client"]
+
+    Plan = Generator
+
+    def blocking(plan): ...
+
+    class Common(TypedDict):
+        seed: NotRequired[int]
+
+    class Options(Common, total=False):
+        model: str | None
+        resolution: Literal["1k", "2k"] | None
+        tag: Required[str]
+
+    class Plans:
+        def create(self, prompt: str, **options: Unpack[Options]) -> Plan[str]: ...
+
+    class Client:
+        create = blocking(Plans.create)
+
+        def direct(self, prompt: str, **options: Unpack[Options]) -> str: ...
+"""
+)
+
+
+def test_the_keys_of_an_unpacked_typed_dict_are_keyword_only_parameters(tmp_path: Path) -> None:
+    api = api_of(tmp_path, OPTIONS)
+    for path in ("imagegen.Client.create", "imagegen.Client.direct"):
+        parameters = {p["name"]: p for p in api[path]["parameters"]}
+        assert list(parameters) == ["prompt", "seed", "model", "resolution", "tag"], path
+        assert {p["kind"] for name, p in parameters.items() if name != "prompt"} == {"keyword-only"}
+        # total=False, NotRequired: may be left out; Required: must be passed.
+        assert parameters["model"]["default"] == check_api.OMITTED
+        assert parameters["seed"]["default"] == check_api.OMITTED
+        assert parameters["tag"]["default"] is None
+        assert parameters["tag"]["annotation"] == "str"
+        assert parameters["resolution"]["annotation"] == "Literal['1k', '2k'] | None"
+
+
+@pytest.mark.parametrize("method", ["create", "direct"])
+@pytest.mark.parametrize(
+    ("edit", "expected"),
+    [
+        (("    model: str | None\n", ""), "parameter model removed"),
+        (
+            ('Literal["1k", "2k"]', 'Literal["1k"]'),
+            "parameter resolution Literal['1k', '2k'] | None became Literal['1k'] | None",
+        ),
+        (("model: str | None", "model: Required[str | None]"), "parameter model became required"),
+        (("NotRequired[int]", "int"), "parameter seed became required"),
+        (("Options(Common, total=False)", "Options(Common)"), "parameter model became required"),
+        (
+            ("    seed: NotRequired[int]\n", "    seed: NotRequired[int]\n    size: int\n"),
+            "required parameter size added",
+        ),
+    ],
+)
+def test_a_removed_narrowed_or_newly_required_key_is_breaking(
+    tmp_path: Path, method: str, edit: tuple[str, str], expected: str
+) -> None:
+    status, _, changes = run(tmp_path, OPTIONS, OPTIONS.replace(*edit))
+    assert status == 1
+    assert (f"imagegen.Client.{method}", expected) in breaking(changes)
+
+
+def test_a_key_added_or_made_optional_is_additive(tmp_path: Path) -> None:
+    added = OPTIONS.replace(
+        "    model: str | None\n", "    model: str | None\n    style: str\n"
+    ).replace("tag: Required[str]", "tag: str")
+    status, _, changes = run(tmp_path, OPTIONS, added)
+    assert (status, breaking(changes)) == (0, [])
+    assert {(c.path, c.what) for c in changes} >= {
+        ("imagegen.Client.create", "optional parameter style added"),
+        ("imagegen.Client.create", "parameter tag became optional"),
+    }
+
+
+def test_an_unpack_the_gate_cannot_read_absorbs_no_removed_keyword(tmp_path: Path) -> None:
+    """A `**x: Unpack[...]` whose TypedDict griffe cannot read (an external one) is kept as it
+    is; it takes only the keys of that TypedDict, so a keyword-only parameter moved into it is
+    not known to be taken: breaking (a plain `**kwargs` takes it)."""
+    old = "__all__ = ['f']\n\ndef f(*, model: str | None = None, **x: int) -> None: ...\n"
+    new = (
+        "from typing import Unpack\nfrom elsewhere import Options\n\n__all__ = ['f']\n\n"
+        "def f(**x: Unpack[Options]) -> None: ...\n"
+    )
+    _, _, changes = run(tmp_path, old, new)
+    assert ("imagegen.f", "parameter model removed") in breaking(changes)
+    _, _, changes = run(tmp_path, old, old.replace("*, model: str | None = None, ", ""))
+    assert breaking(changes) == []
+
+
+def test_a_create_option_removed_from_the_repository_is_breaking(tmp_path: Path) -> None:
+    """The reviewer's case: `model` deleted from CreateImageRequest and regenerated leaves
+    CreateOptions (wrapper/imagegen/_spec/create.py) without it; every create must report it."""
+    for folder in check_api.SEARCH_PATHS:
+        shutil.copytree(
+            folder / "imagegen",
+            tmp_path / folder.name / "imagegen",
+            ignore=shutil.ignore_patterns("__pycache__"),
+        )
+    create = tmp_path / "wrapper" / "imagegen" / "_spec" / "create.py"
+    source = create.read_text(encoding="utf-8")
+    assert "    model: str | None\n" in source
+    create.write_text(source.replace("    model: str | None\n", ""), encoding="utf-8")
+
+    baseline = check_api.load_api()
+    api = check_api.load_api("imagegen", tuple(tmp_path / f.name for f in check_api.SEARCH_PATHS))
+    model = {"annotation": "str | None", "default": check_api.OMITTED, "kind": "keyword-only"}
+    assert {**model, "name": "model"} in baseline["imagegen.Images.create"]["parameters"]
+    status, report = check_api.check(baseline, api, "")
+    assert status == 1, report
+    assert {path for path, what in breaking(check_api.compare(baseline, api))} == {
+        "imagegen.Images.create",
+        "imagegen.AsyncImages.create",
+        "imagegen.Client.generate",
+        "imagegen.AsyncClient.generate",
+    }
+    assert "imagegen.Images.create: parameter model removed" in report

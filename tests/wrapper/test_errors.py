@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import datetime
 import email.utils
+import functools
 import json
 import pickle
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -37,10 +38,13 @@ from imagegen import (
     UnexpectedResponseError,
     ValidationError,
     WaitTimeoutError,
+    _operations,
 )
 from imagegen._errors import SERVICE_UNAVAILABLE, UNEXPECTED_RESPONSE, error_from_response
+from imagegen._operations import Kind
 from imagegen._parsing import parse_response
 from imagegen._retry import Outcome, decide
+from imagegen._spec import operations as spec_operations
 
 from tests.factories import make_generation
 
@@ -140,21 +144,50 @@ def _spec_error_examples() -> Iterator[Any]:
 SPEC_EXAMPLES = list(_spec_error_examples())
 
 
+def _spec_operation_ids() -> set[str]:
+    spec = yaml.safe_load(SPEC.read_text())
+    return {
+        operation["operationId"]
+        for item in spec["paths"].values()
+        for operation in item.values()
+        if isinstance(operation, dict) and "operationId" in operation
+    }
+
+
 def test_the_spec_has_error_examples_for_every_operation() -> None:
     operations = {p.values[0] for p in SPEC_EXAMPLES}
-    assert operations == {"getStatus", "getAccount", "listImages", "getImage", "createImage"}
+    lacking = _spec_operation_ids() - operations
+    assert not lacking, f"give the error responses of {sorted(lacking)} examples in the spec"
+    # The five documented operations at least: their examples are the docs' bodies.
+    assert {"getStatus", "getAccount", "listImages", "getImage", "createImage"} <= operations
     assert len(SPEC_EXAMPLES) >= 40
 
 
 def _call(client: Client, operation_id: str) -> Any:
-    calls: dict[str, Callable[[], Any]] = {
-        "getStatus": client.status,
-        "getAccount": client.account,
-        "listImages": client.images.list,
-        "getImage": lambda: client.images.get(GENERATION_ID),
-        "createImage": lambda: client.images.create("A lighthouse at dusk"),
-    }
-    return calls[operation_id]()
+    """Call the client method of `operation_id`, as `_operations.OPERATIONS` names it, with an
+    id for each path parameter (and a prompt for a create): a new operation needs no edit here
+    unless it takes something else."""
+    entry = _operations.OPERATIONS.get(operation_id)
+    assert entry is not None, (
+        f"{operation_id} is in the spec but has no entry in OPERATIONS of "
+        "wrapper/imagegen/_operations.py: add one (README, 'Worked example: adding an operation')"
+    )
+    method = functools.reduce(getattr, entry.method.split("."), client)
+    facts = spec_operations.OPERATIONS[operation_id]
+    unknown = [name for name in facts["path_params"] if name != "generationId"]
+    assert not unknown, (
+        f"{operation_id} takes path parameters {unknown}: say in _call of "
+        "tests/wrapper/test_errors.py what to pass"
+    )
+    arguments: list[Any] = [GENERATION_ID for _ in facts["path_params"]]
+    if entry.kind is Kind.CREATE:
+        arguments.append("A lighthouse at dusk")
+    else:
+        assert facts["body"] is None, (
+            f"{operation_id} takes a {facts['body']} body: say in _call of "
+            "tests/wrapper/test_errors.py what to send"
+        )
+    return method(*arguments)
 
 
 def _expected_code(status: int, body: dict[str, Any]) -> tuple[str, str, bool]:
@@ -162,6 +195,10 @@ def _expected_code(status: int, body: dict[str, Any]) -> tuple[str, str, bool]:
     if "error" in body:
         return ErrorCode(body["error"]), body["message"], False
     if "detail" in body:
+        assert body["detail"] in DETAIL_CODES, (
+            f"{body['detail']!r} is a detail text of the spec: add the code it means to "
+            "DETAIL_CODES in tests/wrapper/test_errors.py"
+        )
         code = DETAIL_CODES[body["detail"]]
         if code is not None:
             return code, body["detail"], False

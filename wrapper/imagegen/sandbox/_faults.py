@@ -27,7 +27,14 @@ from dataclasses import dataclass, field
 from typing import Any, Final, Literal, get_args
 
 from .._spec.operations import OPERATIONS as SPEC_OPERATIONS
-from ._bodies import CODES, DETAIL_SERVICE_UNAVAILABLE, BodyShape, error_body
+from ._bodies import (
+    CODES,
+    DETAIL_SERVICE_UNAVAILABLE,
+    BodyShape,
+    error_body,
+    status_of,
+    unknown_code,
+)
 from ._routes import FILE_OPERATION
 
 __all__ = [
@@ -138,7 +145,7 @@ def make_rule(
     if shape not in _SHAPES:
         raise ValueError(f"shape is one of {', '.join(_SHAPES)}, not {shape!r}")
     if code is not None and code not in CODES:
-        raise ValueError(f"code must be one of the 24 documented codes, not {code!r}")
+        raise ValueError(unknown_code(code, "code is"))
     if not 0 <= seconds <= 3600:
         raise ValueError("seconds is between 0 and 3600")
     if status is not None and not 100 <= status <= 599:
@@ -149,7 +156,7 @@ def make_rule(
     wait: float | None = None
     if kind == "status":
         if status is None:
-            status = CODES[code][0] if code is not None else 500
+            status = status_of(code) if code is not None else 500
         if body is not None:
             payload = body.encode() if isinstance(body, str) else json.dumps(body).encode()
         elif code is not None:

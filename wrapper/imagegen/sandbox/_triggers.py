@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Final, Literal
 
-from ._bodies import CODES, BodyShape
+from ._bodies import CODES, BodyShape, unknown_code
 
 __all__ = ["TriggerError", "Triggers", "parse_triggers"]
 
@@ -41,7 +41,7 @@ class Triggers:
 def _code(name: str, value: str | None) -> str:
     code = (value or "").upper()
     if code not in CODES:
-        raise TriggerError(f"sandbox:{name} needs one of the 24 documented codes, not {value!r}")
+        raise TriggerError(unknown_code(value, f"sandbox:{name} needs"))
     return code
 
 

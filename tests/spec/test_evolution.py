@@ -322,7 +322,7 @@ LIST = """
     import asyncio, json, httpx, imagegen
     from imagegen import GenerationStatus
     asked = []
-    ITEM = {"generationId": "7c9e6679-7425-40de-944b-e07fc1f90ae7", "status": "succeeded"}
+    ITEM = json.loads(__LISTED__)  # a complete listed generation: the spec's example
     def answer(request):
         asked.append(str(request.url.query, "ascii"))
         return httpx.Response(200, json={"success": True, "data": {
@@ -339,7 +339,9 @@ def test_an_optional_enum_query_parameter_reaches_both_clients(evolved: Path) ->
     member, it is sent as the value; anything else is refused before sending."""
     seen = _run(
         evolved,
-        LIST
+        LIST.replace(
+            "__LISTED__", repr(json.dumps(_example("listImages")["data"]["generations"][0]))
+        )
         + """
     out = [len(client.images.list().generations)]
     client.images.list(status="succeeded")
@@ -594,9 +596,8 @@ def test_a_new_status_is_a_member_of_generation_status_and_waited_through(evolve
     def answerer(which):
         def answer(request):
             status = next(statuses[which])
-            data = {"generationId": ID, "status": status}
-            if status == "succeeded":
-                data["outputImages"] = ["https://cdn.test/0.png"]
+            data = {**json.loads(__GENERATION__), "generationId": ID, "status": status}
+            data["outputImages"] = ["https://cdn.test/0.png"] if status == "succeeded" else []
             return httpx.Response(200, json={"success": True, "data": data})
         return answer
     client = imagegen.Client("sk-test-0123456789", base_url="https://api.test/v1",
@@ -609,7 +610,7 @@ def test_a_new_status_is_a_member_of_generation_status_and_waited_through(evolve
         http_client=httpx.AsyncClient(transport=httpx.MockTransport(answerer("async"))))
     awaited = asyncio.run(aclient.images.wait(ID)).status
     print(json.dumps([got is GenerationStatus.QUEUED, str(got), str(waited), str(awaited)]))
-    """,
+    """.replace("__GENERATION__", repr(json.dumps(_example("getImage")["data"]))),
     )
     assert seen == [True, "queued", "succeeded", "succeeded"]
 
@@ -793,15 +794,12 @@ def test_the_cli_takes_a_camel_case_field_by_its_python_name(
 def test_the_clis_json_shows_new_response_fields_and_statuses(
     evolved: Path, api: _ScriptedAPI
 ) -> None:
-    item = {"generationId": ID, "status": "queued", "seed": 7}
+    item = {**_example("getImage")["data"], "generationId": ID, "status": "queued", "seed": 7}
     api.answers[("GET", f"/v1/images/{ID}")] = (200, {"success": True, "data": item})
     page = {"generations": [item], "total": 1, "limit": 20, "offset": 0}
     api.answers[("GET", "/v1/images")] = (200, {"success": True, "data": page})
-    account = {
-        "account": {"id": "5b0c6a3e-2f4d-4c1e-9a57-3d2b8f6e1a90"},
-        "credits": {"total": 3, "promotional": 2},
-        "apiKey": {},
-    }
+    account = _example("getAccount")["data"]
+    account = {**account, "credits": {**account["credits"], "promotional": 2}}
     api.answers[("GET", "/v1/account")] = (200, {"success": True, "data": account})
     to_api = ["--json", "--base-url", api.base_url, "--api-key", KEY]
     runs = _cli(evolved, ["get", ID, *to_api], ["list", *to_api], ["account", *to_api])

@@ -43,6 +43,7 @@ import httpx
 
 from imagegen._api.models import GenerationStatus
 
+from . import _params
 from ._clock import Clock, SystemClock
 from ._defaults import DEFAULT_MAX_DOWNLOAD_BYTES, DEFAULT_WAIT_TIMEOUT
 from ._errors import (
@@ -680,7 +681,7 @@ class ClientCore:
         return (
             yield from wait_plan(
                 look,
-                generation_id=str(id_of(generation_id)),
+                generation_id=str(_params.uuid(generation_id, "generation_id")),
                 clock=self.clock,
                 timeout=timeout,
                 on_update=on_update,
@@ -731,12 +732,6 @@ def _parse_response() -> Callable[..., Any]:
     from ._parsing import parse_response
 
     return parse_response
-
-
-def id_of(generation: object) -> object:
-    if isinstance(generation, (Generation, CreatedGeneration)):
-        return generation.id
-    return generation
 
 
 def _pacer(

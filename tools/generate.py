@@ -5,8 +5,9 @@
 
 The client is the private subpackage `imagegen._api` (no second top-level package a user could
 import by accident), so it is written to generated/imagegen/_api: generated/imagegen holds nothing
-else (no __init__.py; the package's own is the wrapper's), and the wheel and the editable install
-place it under the wrapper's imagegen (pyproject.toml, hatch_build.py). Its modules import each
+else (no __init__.py; the package's own is the wrapper's). wrapper/imagegen/_api is a link to it,
+so the editable install and type checkers find it there, and the wheel holds its files at
+imagegen/_api (pyproject.toml). Its modules import each
 other relatively, so its package name appears only in comments.
 
 The generator runs with the project's templates (spec/templates/, each replacing the generator's

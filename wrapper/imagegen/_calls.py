@@ -147,10 +147,13 @@ class ClientCalls:
         place rather than raised.
 
         As many run at once as pacing lets generations be in progress; the next is created
-        only when one of them is settled."""
+        only when one of them is settled; each is waited for on a schedule learned from those
+        of its kind already done (`_polling.LearnedDurations`)."""
+        from ._polling import LearnedDurations
         from ._validation import build_create_request
 
         core = self._core
+        learned = LearnedDurations()
         check_download_to(download_to)
         results: list[GenerationResult | ImagegenError | None] = []
         pending: collections.deque[tuple[int, CreatedGeneration, CreateImageRequest]]
@@ -160,7 +163,9 @@ class ClientCalls:
         def settle() -> Plan[None]:
             index, created, body = pending.popleft()
             try:
-                results[index] = yield from _finish(core, created, body, timeout, None, download_to)
+                results[index] = yield from _finish(
+                    core, created, body, timeout, None, download_to, learned
+                )
             except ImagegenError as exc:
                 results[index] = exc
 
@@ -226,29 +231,44 @@ def _finish(
     wait_timeout: float | None,
     on_update: OnUpdate | None,
     download_to: str | os.PathLike[str] | None,
+    learned: _polling.LearnedDurations | None = None,
 ) -> Plan[GenerationResult]:
     with created_generation(created):
         # The wait looks at once, so `on_update` hears of the generation before any waiting.
         generation = yield from core.wait_plan(
-            created.id, timeout=wait_timeout, on_update=on_update, schedule=schedule_for(body)
+            created.id,
+            timeout=wait_timeout,
+            on_update=on_update,
+            schedule=schedule_for(body, learned),
         )
+        if learned is not None:
+            learned.record(*request_kind(body), generation)
         paths: tuple[Path, ...] = ()
         if download_to is not None:
             paths = tuple((yield from core.download_plan(generation, download_to)))
         return GenerationResult(generation=generation, paths=paths)
 
 
-def schedule_for(body: CreateImageRequest) -> _polling.PollSchedule:
+def request_kind(body: CreateImageRequest) -> tuple[str | None, int]:
+    """What a generation's duration depends on: its resolution and its reference images."""
     from imagegen._api.types import Unset
-
-    from . import _polling
 
     references = 0
     for images in (body.images_url, body.images_base64):
         if not isinstance(images, Unset):
             references += len(images)
-    resolution = None if isinstance(body.resolution, Unset) else body.resolution
-    return _polling.PollSchedule.for_request(resolution, references)
+    resolution = None if isinstance(body.resolution, Unset) else str(body.resolution)
+    return resolution, references
+
+
+def schedule_for(
+    body: CreateImageRequest, learned: _polling.LearnedDurations | None = None
+) -> _polling.PollSchedule:
+    from . import _polling
+
+    if learned is not None:
+        return learned.schedule(*request_kind(body))
+    return _polling.PollSchedule.for_request(*request_kind(body))
 
 
 def generate_kwargs(item: GenerateItem) -> dict[str, Any]:

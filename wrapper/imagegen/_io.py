@@ -15,6 +15,7 @@ action is done in each world, which is exactly what differs.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import threading
 import types
@@ -33,15 +34,19 @@ __all__ = [
     "AsyncIO",
     "Chunks",
     "Close",
+    "Emit",
     "NextChunk",
     "Plan",
     "Read",
     "Sleep",
+    "Stream",
     "SyncIO",
     "Transmit",
     "WithCreateLock",
     "awaitable",
+    "awaitable_stream",
     "blocking",
+    "blocking_stream",
 ]
 
 T = TypeVar("T")
@@ -129,8 +134,21 @@ class WithCreateLock:
         self.plan = plan
 
 
+class Emit(Generic[T]):
+    """Hand `value` to the caller now, while the plan goes on (a batch's results, each as it
+    finishes); the outcome is None. Only a streaming method's runner sees it: `run` drops it."""
+
+    __slots__ = ("value",)
+    __match_args__ = ("value",)
+
+    def __init__(self, value: T) -> None:
+        self.value = value
+
+
 Action: TypeAlias = "Transmit | Read | Close | Chunks | NextChunk | Sleep | WithCreateLock"
 Plan: TypeAlias = Generator[Action, Any, T]
+# A plan that hands values to its caller as it goes (`Emit`), and returns nothing.
+Stream: TypeAlias = Generator["Action | Emit[T]", Any, None]
 
 
 class Steps(Generic[T]):
@@ -191,14 +209,25 @@ class SyncIO:
 
     def run(self, plan: Plan[T]) -> T:
         steps = Steps(plan)
+        for _ in self._drive(steps):
+            pass  # nobody to hand an emitted value to
+        return steps.result
+
+    def stream(self, plan: Stream[T]) -> Iterator[T]:
+        """Run a streaming plan, giving each value it emits as it comes."""
+        yield from self._drive(Steps(plan))
+
+    def _drive(self, steps: Steps[Any]) -> Iterator[Any]:
         try:
             with steps:
                 for action in steps:
+                    if isinstance(action, Emit):
+                        yield action.value
+                        continue
                     try:
                         steps.outcome(self._perform(action))
                     except Exception as exc:  # the plan decides what it means
                         steps.failure(exc)
-            return steps.result
         finally:
             for response in steps.unclosed.values():
                 response.close()
@@ -233,14 +262,28 @@ class AsyncIO:
 
     async def run(self, plan: Plan[T]) -> T:
         steps = Steps(plan)
+        async for _ in self._drive(steps):
+            pass  # nobody to hand an emitted value to
+        return steps.result
+
+    async def stream(self, plan: Stream[T]) -> AsyncIterator[T]:
+        """Run a streaming plan, giving each value it emits as it comes. Stop early with
+        `contextlib.aclosing` (or run it to its end), so the plan's own cleanup runs then."""
+        async with contextlib.aclosing(self._drive(Steps(plan))) as values:
+            async for value in values:
+                yield value
+
+    async def _drive(self, steps: Steps[Any]) -> AsyncIterator[Any]:
         try:
             with steps:
                 for action in steps:
+                    if isinstance(action, Emit):
+                        yield action.value
+                        continue
                     try:
                         steps.outcome(await self._perform(action))
                     except Exception as exc:  # the plan decides what it means
                         steps.failure(exc)
-            return steps.result
         finally:
             for response in steps.unclosed.values():
                 await response.aclose()
@@ -302,7 +345,35 @@ def awaitable(
     return method
 
 
-def _unwrap_plan_annotation(method: Callable[..., Any]) -> None:
+def blocking_stream(
+    plan: Callable[Concatenate[Any, P], Stream[T]],
+) -> Callable[Concatenate[Any, P], Iterator[T]]:
+    """The blocking method of a streaming plan: an iterator of the values it emits."""
+
+    @functools.wraps(plan)
+    def method(self: Any, /, *args: P.args, **kwargs: P.kwargs) -> Iterator[T]:
+        io: SyncIO = self._io
+        return io.stream(plan(self, *args, **kwargs))
+
+    _unwrap_plan_annotation(method)
+    return method
+
+
+def awaitable_stream(
+    plan: Callable[Concatenate[Any, P], Stream[T]],
+) -> Callable[Concatenate[Any, P], AsyncIterator[T]]:
+    """The asynchronous method of a streaming plan: an async iterator of the values it emits."""
+
+    @functools.wraps(plan)
+    def method(self: Any, /, *args: P.args, **kwargs: P.kwargs) -> AsyncIterator[T]:
+        io: AsyncIO = self._io
+        return io.stream(plan(self, *args, **kwargs))
+
+    _unwrap_plan_annotation(method, "AsyncIterator")
+    return method
+
+
+def _unwrap_plan_annotation(method: Callable[..., Any], streamed: str = "Iterator") -> None:
     """`help()` and `inspect.signature` show what the method returns, not its plan's type.
 
     `functools.wraps` points them at the plan function (`__wrapped__`), whose return annotation
@@ -314,6 +385,8 @@ def _unwrap_plan_annotation(method: Callable[..., Any]) -> None:
     returned = annotations.get("return")
     if isinstance(returned, str) and returned.startswith("Plan[") and returned.endswith("]"):
         annotations["return"] = returned[len("Plan[") : -1]
+    elif isinstance(returned, str) and returned.startswith("Stream["):
+        annotations["return"] = streamed + returned[len("Stream") :]
     shown = types.FunctionType(
         plan.__code__, plan.__globals__, plan.__name__, plan.__defaults__, plan.__closure__
     )

@@ -19,7 +19,7 @@ import contextlib
 import functools
 import threading
 import types
-from collections.abc import AsyncIterator, Callable, Coroutine, Generator, Iterator
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Coroutine, Generator, Iterator
 from typing import TYPE_CHECKING, Any, Concatenate, Generic, ParamSpec, TypeAlias, TypeVar, cast
 
 import httpx
@@ -162,7 +162,7 @@ class Steps(Generic[T]):
 
     __slots__ = ("_failure", "_outcome", "_plan", "result", "unclosed")
 
-    def __init__(self, plan: Plan[T]) -> None:
+    def __init__(self, plan: Generator[Action | Emit[Any], Any, T]) -> None:
         self._plan = plan
         self._outcome: Any = None
         self._failure: BaseException | None = None
@@ -172,7 +172,7 @@ class Steps(Generic[T]):
     def __iter__(self) -> Steps[T]:
         return self
 
-    def __next__(self) -> Action:
+    def __next__(self) -> Action | Emit[Any]:
         outcome, failure = self._outcome, self._failure
         self._outcome = self._failure = None
         try:
@@ -273,7 +273,7 @@ class AsyncIO:
             async for value in values:
                 yield value
 
-    async def _drive(self, steps: Steps[Any]) -> AsyncIterator[Any]:
+    async def _drive(self, steps: Steps[Any]) -> AsyncGenerator[Any, None]:
         try:
             with steps:
                 for action in steps:

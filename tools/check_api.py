@@ -187,8 +187,15 @@ def _mro(cls: griffe.Class) -> list[griffe.Class]:
 
 
 # `_io.blocking(plan)` and `_io.awaitable(plan)` make a client's methods of its plan functions
-# (`_calls`): the method's signature is the plan's, returning what the plan returns.
-_METHOD_MAKERS = {"blocking": [], "awaitable": ["async"]}
+# (`_calls`): the method's signature is the plan's, returning what the plan returns. The
+# `_stream` makers do so for plans that emit values: the method returns an iterator of them.
+_METHOD_MAKERS = {
+    "blocking": [],
+    "awaitable": ["async"],
+    "blocking_stream": [],
+    "awaitable_stream": [],
+}
+_STREAMED = {"blocking_stream": "Iterator", "awaitable_stream": "AsyncIterator"}
 
 
 def _method_of_plan(attribute: griffe.Attribute) -> Entry | None:
@@ -212,6 +219,8 @@ def _method_of_plan(attribute: griffe.Attribute) -> Entry | None:
     returns = entry["returns"]
     if isinstance(returns, str) and returns.startswith("Plan[") and returns.endswith("]"):
         entry["returns"] = returns[len("Plan[") : -1]
+    elif isinstance(returns, str) and returns.startswith("Stream[") and maker in _STREAMED:
+        entry["returns"] = _STREAMED[maker] + returns[len("Stream") :]
     return entry
 
 

@@ -1,12 +1,13 @@
 """imagegen: a Python SDK for the imagegen image-generation API.
 
-Five public names are loaded on first use (PEP 562 module `__getattr__`), not by
-`import imagegen`: `PollSchedule`, `DownloadedFiles`, `DownloadError`, `InvalidWebhookError`
-and `WebhookEvent`. Their modules (polling, downloads, webhooks) import the parser, validation
-and generated models, milliseconds each that `import imagegen` need not pay (`make bench` holds
-it at or under 1.3x `import httpx`). Everything a client needs to be built is imported here,
-the generated enums `ErrorCode` and `GenerationStatus` too (each loads its own module only);
-the generated client and its operations are imported by the first request.
+Six public names are loaded on first use (PEP 562 module `__getattr__`), not by
+`import imagegen`: `BatchItem`, `PollSchedule`, `DownloadedFiles`, `DownloadError`,
+`InvalidWebhookError` and `WebhookEvent`. Their modules (batches, polling, downloads,
+webhooks) import the parser, validation and generated models, milliseconds each that
+`import imagegen` need not pay (`make bench` holds it at or under 1.3x `import httpx`).
+Everything a client needs to be built is imported here, the generated enums `ErrorCode` and
+`GenerationStatus` too (each loads its own module only); the generated client and its
+operations are imported by the first request.
 """
 
 from typing import TYPE_CHECKING
@@ -49,12 +50,14 @@ from ._types import (
 )
 
 if TYPE_CHECKING:
+    from ._batch import BatchItem
     from ._download import DownloadedFiles, DownloadError
     from ._polling import PollSchedule
     from .webhooks import InvalidWebhookError, WebhookEvent
 
 # name -> (module, attribute) of the names loaded on first use.
 _LAZY = {
+    "BatchItem": ("imagegen._batch", "BatchItem"),
     "PollSchedule": ("imagegen._polling", "PollSchedule"),
     "DownloadedFiles": ("imagegen._download", "DownloadedFiles"),
     "DownloadError": ("imagegen._download", "DownloadError"),
@@ -73,6 +76,7 @@ __all__ = [
     "AsyncClient",
     "AsyncImages",
     "AuthenticationError",
+    "BatchItem",
     "Client",
     "Clock",
     "ConcurrentGenerationError",

@@ -24,7 +24,7 @@ from uuid import UUID
 from ._core import ClientCore, GenerateItem, OnUpdate
 from ._defaults import DEFAULT_MAX_DOWNLOAD_BYTES, DEFAULT_WAIT_TIMEOUT
 from ._errors import ImagegenError, InvalidRequestError
-from ._io import Plan
+from ._io import Plan, Stream
 from ._spec.calls import list_images_operation
 from ._spec.create import CREATE_OPTIONS, CREATE_OPTIONS_HELP, CreateOptions
 from ._types import (
@@ -37,7 +37,7 @@ from ._types import (
 if TYPE_CHECKING:
     from imagegen._api.models import CreateImageRequest
 
-    from . import _download, _polling, _validation
+    from . import _batch, _download, _polling, _validation
 
 __all__ = ["ClientCalls", "ImagesCalls", "PageWalk"]
 
@@ -182,6 +182,40 @@ class ClientCalls:
         while pending:
             yield from settle()
         return [r for r in results if r is not None]
+
+    def batch(
+        self,
+        items: Iterable[GenerateItem],
+        *,
+        out: str | os.PathLike[str],
+        journal: str | os.PathLike[str] | None = None,
+        keys: Sequence[str] = (),
+        timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+        retry_failed: bool = False,
+    ) -> Stream[_batch.BatchItem]:
+        """Generate every item into `out`, durably: each result as it ends (a `BatchItem`,
+        done or failed), in constant memory however many items there are.
+
+        Items are those of `generate_many` (prompts, or dicts of `generate()` arguments), each
+        checked before anything is sent. Each item's state is recorded in a journal (SQLite,
+        `out/imagegen-batch.sqlite3` unless `journal` says where) before each step, so the same
+        call after a crash or a Ctrl-C resumes: finished items are skipped, generations already
+        made are waited for by id, a create whose answer was lost is looked for before it is
+        sent again, and nothing is charged twice. Failed items stay failed unless
+        `retry_failed`. `keys` are more API keys, each of another account: one worker per
+        account, each paced to its own account's limits (the client's limiter, if shared).
+        """
+        from ._batch import batch_plan
+
+        yield from batch_plan(
+            self._core,
+            items,
+            out=out,
+            journal=journal,
+            keys=keys,
+            timeout=timeout,
+            retry_failed=retry_failed,
+        )
 
 
 def _list_create_options(*methods: Callable[..., object]) -> None:

@@ -21,7 +21,7 @@ import httpx
 from ._calls import ClientCalls, ImagesCalls, PageWalk
 from ._clock import Clock
 from ._core import DEFAULT, AuthHeader, ClientCore
-from ._io import AsyncIO, SyncIO, awaitable, blocking
+from ._io import AsyncIO, SyncIO, awaitable, awaitable_stream, blocking, blocking_stream
 from ._pacing import Pacing
 from ._retry import RetryPolicy
 from ._spec.calls import AsyncClientMethods, AsyncImagesMethods, ClientMethods, ImagesMethods
@@ -138,6 +138,7 @@ class Client(
 
     generate = blocking(ClientCalls.generate)
     generate_many = blocking(ClientCalls.generate_many)
+    batch = blocking_stream(ClientCalls.batch)
 
     _io: SyncIO
     images: Images
@@ -190,6 +191,7 @@ class AsyncClient(
 
     generate = awaitable(ClientCalls.generate)
     generate_many = awaitable(ClientCalls.generate_many)
+    batch = awaitable_stream(ClientCalls.batch)
 
     _io: AsyncIO
     images: AsyncImages

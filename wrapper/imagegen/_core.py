@@ -31,13 +31,14 @@ generated enums cost well under a millisecond and are imported at the top.
 from __future__ import annotations
 
 import collections
+import copy
 import datetime
 import email.utils
 import functools
 import logging
 import os
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from typing import TYPE_CHECKING, Any, Literal, Required, TypeAlias, TypeVar
 from uuid import UUID
 
@@ -73,7 +74,7 @@ from ._spec.calls import (
 from ._spec.create import CreateOptions
 from ._spec.operations import OPERATIONS as SPEC_OPERATIONS
 from ._types import CreatedGeneration, Generation, GenerationPage
-from .limiter import Limiter, resolve_limiter
+from .limiter import InProcessLimiter, Limiter, resolve_limiter
 
 if TYPE_CHECKING:
     from imagegen._api.models import CreateImageRequest
@@ -199,27 +200,7 @@ class ClientCore:
         http_type: type[httpx.Client] | type[httpx.AsyncClient],
         timeout: Any,
     ) -> None:
-        key = api_key if api_key is not None else os.environ.get("IMAGEGEN_API_KEY")
-        if not key:
-            raise InvalidRequestError(
-                "No API key: pass api_key= or set IMAGEGEN_API_KEY", field="api_key"
-            )
-        if not key.isascii():
-            # Never quote the key: say where it is wrong. Headers are ASCII; no key is not.
-            position = next(i for i, char in enumerate(key) if not char.isascii())
-            raise InvalidRequestError(
-                f"api_key holds a character that is not ASCII at position {position} (a key "
-                "copied through a word processor or read with the wrong encoding?); API keys "
-                "are plain ASCII: pass the key as issued",
-                field="api_key",
-            )
-        if any(char.isspace() or not char.isprintable() for char in key):
-            # Never quote the key: say what is wrong with it.
-            raise InvalidRequestError(
-                "api_key contains whitespace or control characters (a stray newline from a file "
-                "or an environment variable?); pass the key alone",
-                field="api_key",
-            )
+        key = _checked_key(api_key if api_key is not None else os.environ.get("IMAGEGEN_API_KEY"))
         url = base_url if base_url is not None else os.environ.get("IMAGEGEN_BASE_URL")
         if not url:
             raise InvalidRequestError(
@@ -414,7 +395,11 @@ class ClientCore:
         return generation
 
     def match_lost_create(
-        self, page: GenerationPage, body: CreateImageRequest, window: tuple[float, float]
+        self,
+        page: GenerationPage,
+        body: CreateImageRequest,
+        window: tuple[float, float],
+        taken: Callable[[Collection[str]], Collection[str]] | None = None,
     ) -> Generation | None:
         """The listed generation a lost create made, if any: newest first, not one this client
         already knows, with the prompt and every other field it was sent with that the list
@@ -436,6 +421,8 @@ class ClientCore:
             expected["aspect_ratio"] = body.aspect_ratio.value
         with self._known_lock:
             known = set(self._known_set)
+        if taken is not None:
+            known.update(taken([generation.id for generation in page.generations]))
         earliest, latest = window
         for index, generation in enumerate(page.generations):
             if generation.id in known:
@@ -469,11 +456,11 @@ class ClientCore:
         waited = max(self.clock.monotonic() - sent_mono, 0.0)
         return server_now - waited - slack, server_now + slack
 
-    def recovered(self, generation: Generation, cause: ImagegenError) -> CreatedGeneration:
+    def recovered(self, generation: Generation, why: str) -> CreatedGeneration:
         logger.warning(
             "the create's outcome was unknown (%s); generation %s, listed as made by it, is "
             "returned instead of sending the create again",
-            describe(cause),
+            why,
             generation.id,
         )
         created = CreatedGeneration(
@@ -484,6 +471,25 @@ class ClientCore:
         self.created(created)
         self.observed(generation)
         return created
+
+    def for_key(self, api_key: str) -> ClientCore:
+        """This configuration with another key (of another account: a batch's pool of keys).
+        It shares the http client and the clock; its pacing is its own account's, on the same
+        limiter if that is shared (keyed by account), else on one of its own."""
+        other = copy.copy(self)
+        other._key = Secret(_checked_key(api_key))
+        other._known = collections.deque(maxlen=_KNOWN_IDS)
+        other._known_set = set()
+        other._known_lock = threading.Lock()
+        if self.pacer is not None:
+            shared = self.pacer.account != OWN_ACCOUNT
+            limiter = self.pacer.limiter if shared else InProcessLimiter()
+            other.pacer = CreatePacer(
+                self.pacer.pacing, self.clock, limiter, account=None if shared else OWN_ACCOUNT
+            )
+        # Its http client is this one's, which this one closes.
+        other.owns_http = False
+        return other
 
     def summary(self) -> str:
         return f"base_url={str(self.base_url)!r}, auth_header={self.auth_header!r}"
@@ -617,7 +623,26 @@ class ClientCore:
             raise cause from exc
         window = self.lost_create_window(answer, sent_at, sent_mono)
         found = self.match_lost_create(page, body, window)
-        return None if found is None else self.recovered(found, cause)
+        return None if found is None else self.recovered(found, describe(cause))
+
+    def find_lost_plan(
+        self,
+        body: CreateImageRequest,
+        sent_at: float,
+        taken: Callable[[Collection[str]], Collection[str]],
+    ) -> Plan[CreatedGeneration | None]:
+        """The generation a create recorded as sent at `sent_at` (epoch seconds, this clock)
+        made, if listImages shows one: the create of a process that stopped before it heard the
+        answer (a batch's journal says `sending`). `taken(ids)` says which of the listed ids are
+        known to be others' (made by other items of the batch)."""
+        page, answer = yield from self.answered_plan(list_images_operation(limit=_RECONCILE_PAGE))
+        # The monotonic moment of the send, as if this process had made it (for the window).
+        sent_mono = self.clock.monotonic() - max(self.clock.time() - sent_at, 0.0)
+        window = self.lost_create_window(answer, sent_at, sent_mono)
+        found = self.match_lost_create(page, body, window, taken)
+        if found is None:
+            return None
+        return self.recovered(found, "its process stopped before it was answered")
 
     def pace_plan(self) -> Plan[None]:
         """Wait until a create fits the pacing: this client's generations in progress waited
@@ -745,6 +770,31 @@ def _pacer(
     if pacing is None:
         return None
     return CreatePacer(pacing, clock, chosen, account=None if shared else OWN_ACCOUNT)
+
+
+def _checked_key(key: str | None) -> str:
+    """The API key, once it is one a header can carry; never quoted in the error."""
+    if not key:
+        raise InvalidRequestError(
+            "No API key: pass api_key= or set IMAGEGEN_API_KEY", field="api_key"
+        )
+    if not key.isascii():
+        # Never quote the key: say where it is wrong. Headers are ASCII; no key is not.
+        position = next(i for i, char in enumerate(key) if not char.isascii())
+        raise InvalidRequestError(
+            f"api_key holds a character that is not ASCII at position {position} (a key "
+            "copied through a word processor or read with the wrong encoding?); API keys "
+            "are plain ASCII: pass the key as issued",
+            field="api_key",
+        )
+    if any(char.isspace() or not char.isprintable() for char in key):
+        # Never quote the key: say what is wrong with it.
+        raise InvalidRequestError(
+            "api_key contains whitespace or control characters (a stray newline from a file "
+            "or an environment variable?); pass the key alone",
+            field="api_key",
+        )
+    return key
 
 
 def timeout_for(timeout: Any, owned: bool) -> httpx.Timeout | None:

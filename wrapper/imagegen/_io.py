@@ -266,7 +266,7 @@ class AsyncIO:
             pass  # nobody to hand an emitted value to
         return steps.result
 
-    async def stream(self, plan: Stream[T]) -> AsyncIterator[T]:
+    async def stream(self, plan: Stream[T]) -> AsyncGenerator[T, None]:
         """Run a streaming plan, giving each value it emits as it comes. Stop early with
         `contextlib.aclosing` (or run it to its end), so the plan's own cleanup runs then."""
         async with contextlib.aclosing(self._drive(Steps(plan))) as values:
@@ -365,9 +365,11 @@ def awaitable_stream(
     """The asynchronous method of a streaming plan: an async iterator of the values it emits."""
 
     @functools.wraps(plan)
-    def method(self: Any, /, *args: P.args, **kwargs: P.kwargs) -> AsyncIterator[T]:
+    async def method(self: Any, /, *args: P.args, **kwargs: P.kwargs) -> AsyncIterator[T]:
         io: AsyncIO = self._io
-        return io.stream(plan(self, *args, **kwargs))
+        async with contextlib.aclosing(io.stream(plan(self, *args, **kwargs))) as values:
+            async for value in values:
+                yield value
 
     _unwrap_plan_annotation(method, "AsyncIterator")
     return method

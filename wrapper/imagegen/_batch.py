@@ -189,6 +189,7 @@ def _run_item(
 
     prompt = str(item.request.get("prompt", ""))
     generation_id, credits = item.generation_id, item.credits
+    sent = item.state == "sending"
     try:
         body = build_create_request(**item.request)
         if item.state == "sending" and item.sent_at is not None:
@@ -198,6 +199,7 @@ def _run_item(
                 generation_id, credits = found.id, found.credit_cost
         if generation_id is None:
             log.sending(item.position, account, core.clock.time())
+            sent = True
             created = yield from core.create_plan(body)
             log.created(item.position, created.id, created.credit_cost)
             generation_id, credits = created.id, created.credit_cost
@@ -211,7 +213,7 @@ def _run_item(
         if exc.generation_id is None and generation_id is not None:
             exc.generation_id = generation_id
         code = str(getattr(exc, "code", None) or type(exc).__name__)
-        log.failed(item.position, code, str(exc))
+        log.failed(item.position, code, str(exc), retry_from=_retry_from(exc, generation_id, sent))
         logger.warning("batch item %d failed: %s", item.position + 1, exc)
         return BatchItem(
             index=item.position,
@@ -230,6 +232,17 @@ def _run_item(
         paths=paths,
         credits=credits,
     )
+
+
+def _retry_from(exc: ImagegenError, generation_id: str | None, sent: bool) -> str:
+    """Where a retry of a failed item starts (`Journal.failed`)."""
+    from ._errors import GenerationFailedError
+
+    if isinstance(exc, GenerationFailedError):
+        return "queued"  # it ended failed (and refunded): only a new create can make it
+    if generation_id is not None:
+        return "created"  # a wait that timed out, a download that failed: it may yet be saved
+    return "sending" if sent else "queued"
 
 
 def interleave(plans: list[Stream[Any]], clock: Clock) -> Stream[Any]:

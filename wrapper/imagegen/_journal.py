@@ -8,9 +8,10 @@ A step is recorded before it is taken, so a process killed at any moment leaves 
 state that says what to do next: `queued` (send it), `sending` (a create may have been made:
 look for it in listImages before sending anything; `sent_at` bounds when), `created` (wait for
 it by its id, on the account that made it), `done` (its `paths` are saved), `failed` (its
-`code`; `retry_failed` puts it back where it can go on). Each change is one SQLite statement,
-committed before the step: WAL mode, so a SIGKILL loses nothing committed (a power cut may lose
-the last few: `synchronous=NORMAL`, traded for a write per step without an fsync).
+`code`; `retry_failed` puts it back in the state its failure said a retry starts from). Each
+change is one SQLite statement, committed before the step: WAL mode, so a SIGKILL loses
+nothing committed (a power cut may lose the last few: `synchronous=NORMAL`, traded for a write
+per step without an fsync).
 
 Items are kept as given (`encode_item`, JSON: paths as paths, bytes as base64), with the
 SHA-256 of that text: the same command run again must give the same items in the same order,
@@ -55,7 +56,8 @@ CREATE TABLE IF NOT EXISTS items (
     credits INTEGER,
     paths TEXT,
     code TEXT,
-    message TEXT
+    message TEXT,
+    retry_from TEXT
 );
 CREATE INDEX IF NOT EXISTS items_by_state ON items (state, position);
 CREATE INDEX IF NOT EXISTS items_by_account ON items (account, state, position);
@@ -141,18 +143,13 @@ class Journal:
         )
 
     def retry_failed(self) -> int:
-        """Put the failed items back: those whose generation may still succeed or was saved in
-        part are waited for by id again; those that may have been created are looked for first;
-        the rest are sent again. Returns how many."""
+        """Put each failed item back in the state its failure said a retry starts from
+        (`failed`'s `retry_from`). Returns how many."""
         with self._transaction():
             cursor = self._db.execute(
-                "UPDATE items SET state = CASE "
-                "  WHEN generation_id IS NOT NULL AND code != 'GENERATION_FAILED' THEN 'created' "
-                "  WHEN generation_id IS NULL AND sent_at IS NOT NULL THEN 'sending' "
-                "  ELSE 'queued' END, "
-                "generation_id = CASE WHEN code = 'GENERATION_FAILED' THEN NULL "
-                "  ELSE generation_id END, "
-                "code = NULL, message = NULL "
+                "UPDATE items SET state = retry_from, "
+                "generation_id = CASE WHEN retry_from = 'queued' THEN NULL ELSE generation_id END, "
+                "code = NULL, message = NULL, retry_from = NULL "
                 "WHERE state = 'failed'"
             )
         return cursor.rowcount
@@ -189,8 +186,11 @@ class Journal:
     def done(self, position: int, paths: Collection[Path]) -> None:
         self._set(position, state="done", paths=json.dumps([str(path) for path in paths]))
 
-    def failed(self, position: int, code: str, message: str) -> None:
-        self._set(position, state="failed", code=code, message=message)
+    def failed(self, position: int, code: str, message: str, *, retry_from: str) -> None:
+        """The item failed with `code`; a retry (`retry_failed`) starts again from `retry_from`:
+        `created` (its generation may yet be saved: wait for it by id), `sending` (a create was
+        sent and may have made one: look for it first) or `queued` (nothing to pick up)."""
+        self._set(position, state="failed", code=code, message=message, retry_from=retry_from)
 
     def _set(self, position: int, **values: Any) -> None:
         columns = ", ".join(f"{name} = ?" for name in values)

@@ -354,3 +354,18 @@ def test_interleave_closes_every_plan_when_one_fails() -> None:
     with pytest.raises(RuntimeError, match="a bug"):
         list(SyncIO(httpx.Client(), clock).stream(interleave([waits(), breaks()], clock)))
     assert closed == ["waits"]
+
+
+def test_a_run_after_a_crash_paces_to_the_creates_the_last_run_sent(
+    sandbox: Sandbox, tmp_path: Path
+) -> None:
+    # Ten creates in the last run (the window is full), then the process died: its in-process
+    # limiter died with it. The next run's first create must wait for room, not be a 429.
+    prompts = [f"a lighthouse {n} sandbox:duration=1" for n in range(12)]
+    stream = sandbox.client().batch(prompts, out=tmp_path)
+    for _ in range(10):
+        next(stream)
+    stream.close()
+    list(sandbox.client().batch(prompts, out=tmp_path))
+    assert "429" not in sandbox.control.request_counts()["createImage"]
+    assert _creates(sandbox) == 12

@@ -99,6 +99,11 @@ def batch_plan(
         for worker_core in cores:
             accounts.append((yield from _account_of(worker_core)))
         _refuse_shared_accounts(accounts)
+        for worker_core, account in zip(cores, accounts, strict=True):
+            if worker_core.pacer is not None:
+                # A run after a crash: the server's window still counts the last run's creates.
+                since = worker_core.clock.time() - worker_core.pacer.pacing.window
+                worker_core.pacer.recall(log.sent_since(account, since))
         counts = log.counts()
         logger.info(
             "batch: %d items, %d done, %d failed, %d to go, on %d account(s)",

@@ -175,6 +175,13 @@ class Journal:
             position, decode_item(request), state, generation_id, sent_at, credits or 0
         )
 
+    def sent_since(self, account: str, since: float) -> list[float]:
+        """When the creates `account` sent for this batch after `since` were sent (epoch)."""
+        rows = self._db.execute(
+            "SELECT sent_at FROM items WHERE account = ? AND sent_at > ?", (account, since)
+        )
+        return [float(row[0]) for row in rows]
+
     # -- the steps ----------------------------------------------------------------------
 
     def sending(self, position: int, account: str, sent_at: float) -> None:

@@ -124,6 +124,23 @@ class CreatePacer:
             return 0.0
         return max(min(wait, pacing.lease_poll), 0.01)
 
+    def recall(self, sent_at: list[float]) -> None:
+        """Creates of this account sent before this client was made (epoch seconds: a batch's
+        journal after a restart). A limiter of this client's own has not seen them, and the
+        server's window still counts them; a shared limiter has them already."""
+        if self.limiter.shared or self.account is None:
+            return
+        pacing = self.pacing
+        since = self._clock.time() - pacing.window
+        offset = self._clock.monotonic() - self._clock.time()
+        for moment in sorted(at for at in sent_at if at > since):
+            self.limiter.reserve(
+                self.account,
+                limit=pacing.creates_per_window,
+                window=pacing.window,
+                now=moment + offset,
+            )
+
     def abandon(self) -> None:
         """The create made nothing (it failed): its lease goes back."""
         holder, self._pending = self._pending, None

@@ -21,3 +21,24 @@ def test_the_pytest_plugin_example_passes_in_a_users_own_suite(
     pytester.makepyfile(test_from_readme=example)
     result = pytester.runpytest_subprocess("-q", "-p", "no:cacheprovider")
     result.assert_outcomes(passed=1)
+
+
+def test_the_batch_example_runs_and_resumes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import imagegen
+    from imagegen.testing import Sandbox
+
+    (example,) = [b for b in python_blocks() if "client.batch(" in b]
+    monkeypatch.chdir(tmp_path)
+    Path("prompts.txt").write_text("a fox sandbox:duration=2\na hare sandbox:duration=2\n")
+    with Sandbox() as sandbox:
+        monkeypatch.setattr(imagegen, "Client", lambda: sandbox.client())
+        exec(example, {"imagegen": imagegen})
+        first = capsys.readouterr().out.splitlines()
+        exec(example, {"imagegen": imagegen})
+        again = capsys.readouterr().out
+        assert len(sandbox.control.generations()) == 2
+    assert [line.split()[:2] for line in first] == [["0", "done"], ["1", "done"]]
+    assert again == ""
+    assert len(list(Path("images").glob("*.png"))) == 2

@@ -369,3 +369,39 @@ def test_a_run_after_a_crash_paces_to_the_creates_the_last_run_sent(
     list(sandbox.client().batch(prompts, out=tmp_path))
     assert "429" not in sandbox.control.request_counts()["createImage"]
     assert _creates(sandbox) == 12
+
+
+def test_a_resumed_generation_holds_the_shared_lease_while_in_progress(
+    sandbox: Sandbox, tmp_path: Path
+) -> None:
+    from imagegen.limiter import SQLiteLimiter
+
+    limiter = SQLiteLimiter(tmp_path / "limits.db")
+    account = sandbox.control.default_account_id
+    prompts = ["a long one sandbox:duration=100"]
+    list(sandbox.client().batch(prompts, out=tmp_path / "a"))
+    # As if the run that created it died at once: made, recorded, its lease long gone.
+    made = sandbox.client(pacing=None).images.create("a long one sandbox:duration=100")
+    _set(tmp_path / "a", 0, state="created", generation_id=made.id)
+    seen_held = []
+
+    def look(_generation: Any) -> None:
+        probe = limiter.acquire(account, "probe", slots=1, ttl=1.0, now=sandbox.clock.time())
+        seen_held.append(probe > 0)
+
+    resumed = sandbox.client(limiter=limiter)
+    original = resumed._core.observed
+
+    def observed(generation: Any) -> Any:
+        result = original(generation)
+        if not generation.is_terminal:
+            look(generation)
+        return result
+
+    resumed._core.observed = observed  # type: ignore[method-assign]
+    (done,) = list(resumed.batch(prompts, out=tmp_path / "a"))
+    assert done.generation_id == made.id
+    assert seen_held
+    assert all(seen_held)
+    # Released once seen finished.
+    assert limiter.acquire(account, "probe", slots=1, ttl=1.0, now=sandbox.clock.time()) == 0.0

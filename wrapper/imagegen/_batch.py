@@ -208,6 +208,9 @@ def _run_item(
             created = yield from core.create_plan(body)
             log.created(item.position, created.id, created.credit_cost)
             generation_id, credits = created.id, created.credit_cost
+        if item.state == "created" and core.pacer is not None:
+            # Made by a run that stopped: in progress, it holds the account's one slot.
+            core.pacer.record_create(generation_id)
         kind = request_kind(body)
         generation = yield from core.wait_plan(
             generation_id, timeout=timeout, schedule=learned.schedule(*kind)

@@ -156,13 +156,33 @@ class CreatePacer:
             return sorted(self._in_progress, key=self._in_progress.__getitem__)
 
     def record_create(self, generation_id: str) -> None:
-        """A create was accepted: it is in progress, and holds the lease taken for it."""
+        """A create was accepted, or a generation found that a create made (a lost answer, a
+        batch resumed after a crash): it is in progress, and holds the lease taken for its
+        create, if there was one, else one taken now if a slot is free."""
         now = self._clock.monotonic()
         holder, self._pending = self._pending, None
+        if holder is None:
+            holder = self._try_lease()
         with self._lock:
             self._in_progress[generation_id] = now
             if holder is not None:
                 self._leases[generation_id] = holder
+
+    def _try_lease(self) -> str | None:
+        """A lease of a free slot of the account, without waiting; None if none is free (then
+        the holder of the slot is another process's, or a dead one's until its TTL ends)."""
+        if self.account is None:
+            return None
+        holder = uuid.uuid4().hex
+        pacing = self.pacing
+        wait = self.limiter.acquire(
+            self.account,
+            holder,
+            slots=pacing.max_in_progress,
+            ttl=pacing.lease_ttl,
+            now=self._now(),
+        )
+        return holder if wait <= 0 else None
 
     def observe(self, generation: Generation) -> None:
         """A fresh view of a generation: once it is terminal it no longer holds a slot; while

@@ -55,6 +55,22 @@ def test_the_window_takes_places_up_to_its_limit_then_says_how_long(limiter: Lim
     assert limiter.reserve("acct", limit=10, window=60.0, now=T0 + 60) == pytest.approx(1.0)
 
 
+def test_a_place_moved_to_its_answer_leaves_the_window_that_much_later(
+    limiter: Limiter,
+) -> None:
+    assert limiter.reserve("acct", limit=2, window=60.0, now=T0) == 0.0
+    assert limiter.reserve("acct", limit=2, window=60.0, now=T0 + 1) == 0.0
+    # The first create's answer came 5 s after its place was taken (a slow network).
+    limiter.move("acct", placed=T0, now=T0 + 5)
+    # The oldest place is now the second's: room at T0 + 61, and the moved one leaves at T0 + 65.
+    assert limiter.reserve("acct", limit=2, window=60.0, now=T0 + 60) == pytest.approx(1.0)
+    assert limiter.reserve("acct", limit=2, window=60.0, now=T0 + 61) == 0.0
+    assert limiter.reserve("acct", limit=2, window=60.0, now=T0 + 62) == pytest.approx(3.0)
+    # A place that is gone is not made again.
+    limiter.move("acct", placed=T0 - 100, now=T0 + 62)
+    assert limiter.reserve("acct", limit=2, window=60.0, now=T0 + 62) == pytest.approx(3.0)
+
+
 def test_the_window_is_per_account(limiter: Limiter) -> None:
     assert limiter.reserve("a", limit=1, window=60.0, now=T0) == 0.0
     assert limiter.reserve("a", limit=1, window=60.0, now=T0) == pytest.approx(60.0)

@@ -219,3 +219,15 @@ async def test_concurrent_async_creates_never_overlap_on_the_wire() -> None:
     made = await asyncio.gather(*(client.images.create(f"c{n}") for n in range(4)))
     assert len({m.id for m in made}) == 4
     assert most_in_flight == 1
+
+
+def test_a_create_slow_to_arrive_counts_in_the_window_from_its_answer() -> None:
+    # The first create reaches the server 5 s after it was sent (a slow network, a queue in
+    # front of the API): the server counts it then. Paced from its send, the eleventh create
+    # would come 60.5 s after the send, 55.5 s after the server counted the first: a 429.
+    with Sandbox(clock=VirtualClock(start=4_000.0)) as sandbox:
+        sandbox.control.add_fault("createImage", "latency", seconds=5.0, times=1)
+        client = sandbox.client(max_retries=0)
+        for n in range(11):
+            client.generate(f"one of eleven {n} sandbox:duration=1")
+        assert _counts(sandbox, "createImage") == {"201": 11}

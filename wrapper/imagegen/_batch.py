@@ -223,22 +223,19 @@ def _run_item(
         code = str(getattr(exc, "code", None) or type(exc).__name__)
         log.failed(item.position, code, str(exc), retry_from=_retry_from(exc, generation_id, sent))
         logger.warning("batch item %d failed: %s", item.position + 1, exc)
-        return BatchItem(
-            index=item.position,
-            prompt=prompt,
-            status="failed",
-            generation_id=generation_id,
-            credits=credits,
-            error=exc,
-        )
-    log.done(item.position, paths)
+        error: ImagegenError | None = exc
+        paths = ()
+    else:
+        log.done(item.position, paths)
+        error = None
     return BatchItem(
         index=item.position,
         prompt=prompt,
-        status="done",
+        status="done" if error is None else "failed",
         generation_id=generation_id,
         paths=paths,
         credits=credits,
+        error=error,
     )
 
 

@@ -82,8 +82,9 @@ class CreatePacer:
         self._in_progress: dict[str, float] = {}
         self._leases: dict[str, str] = {}  # generation id -> the holder of its lease
         # The holder of the lease taken for the create about to be sent (one at a time: the
-        # client's create lock).
+        # client's create lock), and the moment its place in the window was taken.
         self._pending: str | None = None
+        self._placed: float | None = None
 
     def _now(self) -> float:
         # Epoch seconds are what other processes can compare; in memory, monotonic is safer.
@@ -99,10 +100,12 @@ class CreatePacer:
 
         0.0 when it fits now, and then its place in the window is taken: send the create."""
         pacing = self.pacing
+        now = self._now()
         wait = self.limiter.reserve(
-            self._account(), limit=pacing.creates_per_window, window=pacing.window, now=self._now()
+            self._account(), limit=pacing.creates_per_window, window=pacing.window, now=now
         )
         if wait <= 0:
+            self._placed = now
             return 0.0
         # Never longer than a window: a wall clock set back must not stall creates for hours.
         return min(wait, pacing.window) + pacing.margin
@@ -143,6 +146,7 @@ class CreatePacer:
 
     def abandon(self) -> None:
         """The create made nothing (it failed): its lease goes back."""
+        self._placed = None
         holder, self._pending = self._pending, None
         if holder is not None and self.account is not None:
             self.limiter.release(self.account, holder)
@@ -161,6 +165,11 @@ class CreatePacer:
         create, if there was one, else one taken now if a slot is free."""
         now = self._clock.monotonic()
         holder, self._pending = self._pending, None
+        placed, self._placed = self._placed, None
+        if placed is not None and self.account is not None:
+            # Its place in the window is the moment it was answered: the server counted it
+            # no later than that.
+            self.limiter.move(self.account, placed=placed, now=self._now())
         if holder is None:
             holder = self._try_lease()
         with self._lock:

@@ -7,7 +7,9 @@ where all of them see it:
 
 - the rate window: `reserve` takes one create's place in the account's sliding window, or says
   how long until there is room (checking and taking in one step, so two processes cannot both
-  take the last place);
+  take the last place); `move` puts the place at the moment the create was answered, which is
+  no earlier than the server counted it, so no delay of a request on its way (a slow network, a
+  loaded server) can make the server see more creates in a window than the client did;
 - the lease: `acquire` takes one of the account's in-progress slots for a holder until a
   moment `ttl` seconds ahead, `renew` moves that moment on, `release` gives the slot back. A
   lease whose holder died is never renewed, so it ends by itself `ttl` after its last renewal:
@@ -85,6 +87,10 @@ class Limiter(Protocol):
         seconds until the oldest place leaves the window."""
         ...
 
+    def move(self, account: str, *, placed: float, now: float) -> None:
+        """Move the place `reserve` took at `placed` to `now` (nothing if it is gone)."""
+        ...
+
     def acquire(self, account: str, holder: str, *, slots: int, ttl: float, now: float) -> float:
         """Hold one of `account`'s `slots` in-progress slots for `holder` until `now + ttl`:
         0.0 once held (renewed if `holder` held it already). Else the seconds until the
@@ -122,6 +128,16 @@ class InProcessLimiter:
                 recent.append(now)
                 return 0.0
             return max(0.0, recent[0] + window - now)
+
+    def move(self, account: str, *, placed: float, now: float) -> None:
+        with self._lock:
+            recent = self._creates.get(account)
+            if recent is None or placed not in recent:
+                return
+            recent.remove(placed)
+            # Kept in order: the oldest place is the first to leave the window.
+            index = next((i for i, at in enumerate(recent) if at > now), len(recent))
+            recent.insert(index, now)
 
     def acquire(self, account: str, holder: str, *, slots: int, ttl: float, now: float) -> float:
         with self._lock:
@@ -228,6 +244,15 @@ class SQLiteLimiter:
         result: float = self._transaction(steps)
         return result
 
+    def move(self, account: str, *, placed: float, now: float) -> None:
+        self._transaction(
+            lambda db: db.execute(
+                "UPDATE creates SET at = ? WHERE rowid = "
+                "(SELECT rowid FROM creates WHERE account = ? AND at = ? LIMIT 1)",
+                (now, account, placed),
+            )
+        )
+
     def acquire(self, account: str, holder: str, *, slots: int, ttl: float, now: float) -> float:
         def steps(db: sqlite3.Connection) -> float:
             db.execute("DELETE FROM leases WHERE account = ? AND ends <= ?", (account, now))
@@ -290,6 +315,15 @@ local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
 return tostring(tonumber(oldest[2]) + window - now)
 """
 
+# KEYS[1]: the account's window. ARGV: the moment a place was taken, the moment to move it to.
+_MOVE = """
+local taken = redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[1], ARGV[1], 'LIMIT', 0, 1)
+if taken[1] then
+    redis.call('ZADD', KEYS[1], ARGV[2], taken[1])
+end
+return 0
+"""
+
 # KEYS[1]: the account's leases (a sorted set: member per holder, score when its lease ends).
 # ARGV: holder, slots, ttl, now.
 _ACQUIRE = """
@@ -350,6 +384,7 @@ class RedisLimiter:
                 self._connection = connection
                 self._scripts = {
                     "reserve": connection.register_script(_RESERVE),
+                    "move": connection.register_script(_MOVE),
                     "acquire": connection.register_script(_ACQUIRE),
                     "renew": connection.register_script(_RENEW),
                 }
@@ -366,6 +401,9 @@ class RedisLimiter:
             keys=[self._key(account, "window")], args=[limit, repr(window), repr(now), member]
         )
         return max(0.0, float(answer))
+
+    def move(self, account: str, *, placed: float, now: float) -> None:
+        self._script("move")(keys=[self._key(account, "window")], args=[repr(placed), repr(now)])
 
     def acquire(self, account: str, holder: str, *, slots: int, ttl: float, now: float) -> float:
         answer = self._script("acquire")(

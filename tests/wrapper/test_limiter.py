@@ -9,6 +9,7 @@ import asyncio
 import datetime
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -338,3 +339,48 @@ def test_the_lease_is_renewed_while_the_generation_is_waited_for(
         assert all(held)
         assert "had ended by its TTL" not in caplog.text
         assert limiter.acquire(account, "probe", slots=1, ttl=1, now=sandbox.clock.time()) == 0
+
+
+class _ThreadsSeen(SQLiteLimiter):
+    """A SQLite limiter that notes the thread of each step."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path)
+        self.threads: list[int] = []
+
+    def reserve(self, account: str, **kwargs: float) -> float:  # type: ignore[override]
+        self.threads.append(threading.get_ident())
+        return super().reserve(account, **kwargs)  # type: ignore[arg-type]
+
+    def acquire(self, account: str, holder: str, **kwargs: float) -> float:  # type: ignore[override]
+        self.threads.append(threading.get_ident())
+        return super().acquire(account, holder, **kwargs)  # type: ignore[arg-type]
+
+    def renew(self, account: str, holder: str, **kwargs: float) -> bool:  # type: ignore[override]
+        self.threads.append(threading.get_ident())
+        return super().renew(account, holder, **kwargs)
+
+    def release(self, account: str, holder: str) -> None:
+        self.threads.append(threading.get_ident())
+        super().release(account, holder)
+
+
+def test_the_async_client_never_waits_on_a_shared_limiter_in_its_event_loop(
+    tmp_path: Path,
+) -> None:
+    limiter = _ThreadsSeen(tmp_path / "l.db")
+    with Sandbox() as sandbox:
+
+        async def main() -> int:
+            async with sandbox.async_client(limiter=limiter) as client:
+                await client.generate(f"p {FAST}")
+            return threading.get_ident()
+
+        loop_thread = asyncio.run(main())
+    assert len(limiter.threads) >= 3  # the lease, the window, a renewal or the release
+    assert loop_thread not in limiter.threads
+    # The blocking client does them in its caller's thread, as every other call.
+    limiter.threads.clear()
+    with Sandbox() as sandbox:
+        sandbox.client(limiter=limiter).generate(f"p {FAST}")
+    assert set(limiter.threads) == {threading.get_ident()}

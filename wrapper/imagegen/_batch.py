@@ -26,6 +26,7 @@ Constant memory: items go into the journal as they are read, and each result is 
 from __future__ import annotations
 
 import contextlib
+import functools
 import heapq
 import logging
 import os
@@ -103,7 +104,10 @@ def batch_plan(
             if worker_core.pacer is not None:
                 # A run after a crash: the server's window still counts the last run's creates.
                 since = worker_core.clock.time() - worker_core.pacer.pacing.window
-                worker_core.pacer.recall(log.sent_since(account, since))
+                sent = log.sent_since(account, since)
+                yield from worker_core.limits_plan(
+                    functools.partial(worker_core.pacer.recall, sent)
+                )
         counts = log.counts()
         logger.info(
             "batch: %d items, %d done, %d failed, %d to go, on %d account(s)",
@@ -210,7 +214,7 @@ def _run_item(
             generation_id, credits = created.id, created.credit_cost
         if item.state == "created" and core.pacer is not None:
             # Made by a run that stopped: in progress, it holds the account's one slot.
-            core.pacer.record_create(generation_id)
+            yield from core.limits_plan(functools.partial(core.pacer.record_create, generation_id))
         kind = request_kind(body)
         generation = yield from core.wait_plan(
             generation_id, timeout=timeout, schedule=learned.schedule(*kind)

@@ -59,7 +59,7 @@ from ._errors import (
     UnexpectedResponseError,
     unexpected_body,
 )
-from ._io import Close, Plan, Read, Sleep, Transmit, WithCreateLock
+from ._io import Close, Offload, Plan, Read, Sleep, Transmit, WithCreateLock
 from ._net import is_loopback_host
 from ._operations import Operation
 from ._pacing import OWN_ACCOUNT, CreatePacer, Pacing
@@ -550,7 +550,7 @@ class ClientCore:
                 yield Sleep(delay)
                 continue
             if isinstance(result, Generation):
-                self.observed(result)
+                yield from self.limits_plan(functools.partial(self.observed, result))
             return result, response
 
     def create_plan(self, body: CreateImageRequest) -> Plan[CreatedGeneration]:
@@ -603,7 +603,7 @@ class ClientCore:
                     "the create is not in listImages: nothing was created, sending it again"
                 )
                 continue
-            self.created(created)
+            yield from self.limits_plan(functools.partial(self.created, created))
             return created
 
     def reconcile_plan(
@@ -623,7 +623,10 @@ class ClientCore:
             raise cause from exc
         window = self.lost_create_window(answer, sent_at, sent_mono)
         found = self.match_lost_create(page, body, window)
-        return None if found is None else self.recovered(found, describe(cause))
+        if found is None:
+            return None
+        why = describe(cause)
+        return (yield from self.limits_plan(lambda: self.recovered(found, why)))
 
     def find_lost_plan(
         self,
@@ -642,7 +645,19 @@ class ClientCore:
         found = self.match_lost_create(page, body, window, taken)
         if found is None:
             return None
-        return self.recovered(found, "its process stopped before it was answered")
+        why = "its process stopped before it was answered"
+        return (yield from self.limits_plan(lambda: self.recovered(found, why)))
+
+    def limits_plan(self, call: Callable[[], T]) -> Plan[T]:
+        """Do `call`, a step of pacing that may ask the limiter. A shared limiter's step (a
+        SQLite transaction that may wait for the file's lock, a Redis round trip) is offloaded:
+        the async client does it in a worker thread, so its event loop never waits on it. The
+        one step not offloaded is giving back the lease of a create that failed (`abandon`, in a
+        `finally` that cannot wait)."""
+        if self.pacer is not None and self.pacer.limiter.shared:
+            done: T = yield Offload(call)
+            return done
+        return call()
 
     def pace_plan(self) -> Plan[None]:
         """Wait until a create fits the pacing: this client's generations in progress waited
@@ -671,9 +686,9 @@ class ClientCore:
                 # Done with it, or given up on (the server decides then). Not on the way out of
                 # a cancelled or interrupted create: the generation is still in progress, and the
                 # next create must wait for it as this one did.
-                pacer.forget(generation_id)
+                yield from self.limits_plan(functools.partial(pacer.forget, generation_id))
                 continue
-            delay = pacer.lease_wait()
+            delay = yield from self.limits_plan(pacer.lease_wait)
             if delay > 0:
                 logger.info(
                     "pacing: another client of the account has a generation in progress; "
@@ -682,7 +697,7 @@ class ClientCore:
                 )
                 yield Sleep(delay)
                 continue
-            delay = pacer.window_wait()
+            delay = yield from self.limits_plan(pacer.window_wait)
             if delay <= 0:
                 return
             logger.info("pacing: waiting %.1f s for room in the create rate window", delay)

@@ -36,6 +36,7 @@ __all__ = [
     "Close",
     "Emit",
     "NextChunk",
+    "Offload",
     "Plan",
     "Read",
     "Sleep",
@@ -122,6 +123,18 @@ class Sleep:
         self.seconds = seconds
 
 
+class Offload:
+    """Call `call`, which may block for a while (a shared limiter's step: a SQLite transaction
+    that may wait for the file's lock, a Redis round trip); the outcome is what it returns. The
+    async runner calls it in a worker thread, so its event loop never waits on it."""
+
+    __slots__ = ("call",)
+    __match_args__ = ("call",)
+
+    def __init__(self, call: Callable[[], Any]) -> None:
+        self.call = call
+
+
 class WithCreateLock:
     """Run `plan` holding the client's create lock (one create at a time, so pacing sees them
     all); the outcome is what `plan` returns. The runner holds the lock in a `with` block, so
@@ -145,7 +158,9 @@ class Emit(Generic[T]):
         self.value = value
 
 
-Action: TypeAlias = "Transmit | Read | Close | Chunks | NextChunk | Sleep | WithCreateLock"
+Action: TypeAlias = (
+    "Transmit | Read | Close | Chunks | NextChunk | Sleep | Offload | WithCreateLock"
+)
 Plan: TypeAlias = Generator[Action, Any, T]
 # A plan that hands values to its caller as it goes (`Emit`), and returns nothing.
 Stream: TypeAlias = Generator["Action | Emit[T]", Any, None]
@@ -246,6 +261,8 @@ class SyncIO:
                 return next(cast(Iterator[bytes], chunks), None)
             case Sleep(seconds):
                 return self.clock.sleep(seconds)
+            case Offload(call):
+                return call()
             case WithCreateLock(plan):
                 with self._create_lock:
                     return self.run(plan)
@@ -302,6 +319,10 @@ class AsyncIO:
                 return await anext(cast(AsyncIterator[bytes], chunks), None)
             case Sleep(seconds):
                 return await self.clock.asleep(seconds)
+            case Offload(call):
+                import asyncio  # here: running in asyncio by now
+
+                return await asyncio.to_thread(call)
             case WithCreateLock(plan):
                 if self._create_lock is None:
                     import asyncio  # here: an AsyncClient is running in asyncio by now

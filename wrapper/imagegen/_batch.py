@@ -38,7 +38,7 @@ import attrs
 
 from ._calls import generate_kwargs, request_kind
 from ._clock import Clock
-from ._errors import ImagegenError, InvalidRequestError
+from ._errors import GenerationFailedError, ImagegenError, InvalidRequestError
 from ._io import Action, Emit, Plan, Sleep, Stream, WithCreateLock
 from ._journal import JOURNAL_NAME, Journal, JournalItem, encode_item, iter_partial_files
 from ._polling import LearnedDurations
@@ -211,7 +211,9 @@ def _run_item(
         if exc.generation_id is None and generation_id is not None:
             exc.generation_id = generation_id
         code = str(getattr(exc, "code", None) or type(exc).__name__)
-        log.failed(item.position, code, str(exc))
+        log.failed(
+            item.position, code, str(exc), generation_failed=isinstance(exc, GenerationFailedError)
+        )
         logger.warning("batch item %d failed: %s", item.position + 1, exc)
         return BatchItem(
             index=item.position,

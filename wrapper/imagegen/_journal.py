@@ -65,7 +65,8 @@ CREATE TABLE IF NOT EXISTS items (
     credits INTEGER,
     paths TEXT,
     code TEXT,
-    message TEXT
+    message TEXT,
+    generation_failed INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS items_by_state ON items (state, position);
 CREATE INDEX IF NOT EXISTS items_by_account ON items (account, state, position);
@@ -97,6 +98,11 @@ class Journal:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.executescript(_SCHEMA)
+            columns = {row[1] for row in self._db.execute("PRAGMA table_info(items)")}
+            if "generation_failed" not in columns:  # a journal of the first version
+                self._db.execute(
+                    "ALTER TABLE items ADD COLUMN generation_failed INTEGER NOT NULL DEFAULT 0"
+                )
         except sqlite3.Error as exc:
             self._lock_file.close()
             raise InvalidRequestError(
@@ -151,18 +157,19 @@ class Journal:
         )
 
     def retry_failed(self) -> int:
-        """Put the failed items back: those whose generation may still succeed or was saved in
-        part are waited for by id again; those that may have been created are looked for first;
-        the rest are sent again. Returns how many."""
+        """Put the failed items back: those whose generation ended failed are sent again; those
+        whose generation may still succeed or was saved in part are waited for by id again;
+        those that may have been created are looked for first; the rest are sent again.
+        Returns how many."""
         with self._transaction():
             cursor = self._db.execute(
                 "UPDATE items SET state = CASE "
-                "  WHEN generation_id IS NOT NULL AND code != 'GENERATION_FAILED' THEN 'created' "
-                "  WHEN generation_id IS NULL AND sent_at IS NOT NULL THEN 'sending' "
+                "  WHEN generation_failed THEN 'queued' "
+                "  WHEN generation_id IS NOT NULL THEN 'created' "
+                "  WHEN sent_at IS NOT NULL THEN 'sending' "
                 "  ELSE 'queued' END, "
-                "generation_id = CASE WHEN code = 'GENERATION_FAILED' THEN NULL "
-                "  ELSE generation_id END, "
-                "code = NULL, message = NULL "
+                "generation_id = CASE WHEN generation_failed THEN NULL ELSE generation_id END, "
+                "code = NULL, message = NULL, generation_failed = 0 "
                 "WHERE state = 'failed'"
             )
         return cursor.rowcount
@@ -199,8 +206,18 @@ class Journal:
     def done(self, position: int, paths: Collection[Path]) -> None:
         self._set(position, state="done", paths=json.dumps([str(path) for path in paths]))
 
-    def failed(self, position: int, code: str, message: str) -> None:
-        self._set(position, state="failed", code=code, message=message)
+    def failed(
+        self, position: int, code: str, message: str, *, generation_failed: bool = False
+    ) -> None:
+        """`generation_failed`: its generation ended failed (waiting for it again is no use:
+        `retry_failed` sends it again), rather than the create, the wait or the download."""
+        self._set(
+            position,
+            state="failed",
+            code=code,
+            message=message,
+            generation_failed=int(generation_failed),
+        )
 
     def _set(self, position: int, **values: Any) -> None:
         columns = ", ".join(f"{name} = ?" for name in values)

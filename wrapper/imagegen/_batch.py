@@ -39,7 +39,7 @@ import attrs
 
 from ._calls import generate_kwargs, request_kind
 from ._clock import Clock
-from ._errors import ImagegenError, InvalidRequestError
+from ._errors import GenerationFailedError, ImagegenError, InvalidRequestError
 from ._io import Action, Emit, Plan, Sleep, Stream, WithCreateLock
 from ._journal import JOURNAL_NAME, Journal, JournalItem, encode_item, iter_partial_files
 from ._polling import LearnedDurations
@@ -245,8 +245,6 @@ def _run_item(
 
 def _retry_from(exc: ImagegenError, generation_id: str | None, sent: bool) -> str:
     """Where a retry of a failed item starts (`Journal.failed`)."""
-    from ._errors import GenerationFailedError
-
     if isinstance(exc, GenerationFailedError):
         return "queued"  # it ended failed (and refunded): only a new create can make it
     if generation_id is not None:

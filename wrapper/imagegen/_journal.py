@@ -21,6 +21,9 @@ ends), so two runs cannot both send an item's create.
 
 Constant memory: items go in as they are read, a few hundred per transaction; each next item
 is one indexed query.
+
+`JournalView` reads a journal without its lock (read-only SQLite): how a batch stands, for a
+program showing it (`imagegen batch`) before, after or while a run holds the journal.
 """
 
 from __future__ import annotations
@@ -38,7 +41,14 @@ from ._errors import InvalidRequestError
 if TYPE_CHECKING:
     import sqlite3
 
-__all__ = ["JOURNAL_NAME", "Journal", "JournalItem", "decode_item", "encode_item"]
+__all__ = [
+    "JOURNAL_NAME",
+    "Journal",
+    "JournalItem",
+    "JournalView",
+    "decode_item",
+    "encode_item",
+]
 
 # The journal's file in the output directory, unless another is given.
 JOURNAL_NAME = "imagegen-batch.sqlite3"
@@ -226,14 +236,11 @@ class Journal:
 
     def counts(self) -> dict[str, int]:
         """How many items are in each state (every state named, 0 if none)."""
-        counts = dict.fromkeys(("queued", "sending", "created", "done", "failed"), 0)
-        counts.update(self._db.execute("SELECT state, count(*) FROM items GROUP BY state"))
-        return counts
+        return _counts(self._db)
 
     def credits(self) -> int:
         """Credits the batch's generations cost (refunds of failed ones not counted off)."""
-        (total,) = self._db.execute("SELECT coalesce(sum(credits), 0) FROM items").fetchone()
-        return int(total)
+        return _credits(self._db)
 
     def waiting_on_other_accounts(self, accounts: Collection[str]) -> int:
         """Items made (or maybe made) by an account none of `accounts` is: a run without that
@@ -250,6 +257,90 @@ class Journal:
 
     def _transaction(self) -> _Transaction:
         return _Transaction(self._db)
+
+
+class JournalView:
+    """A look at a batch's journal that takes no lock and writes nothing (SQLite's `mode=ro`):
+    how the batch stands, for a program that shows it before or after a run, or while one
+    runs (WAL: a reader sees the last committed step and never blocks the writer).
+
+    `JournalView.open(path)` is None when there is no journal there yet."""
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        import sqlite3
+
+        self.path = Path(path)
+        try:
+            self._db = sqlite3.connect(
+                self.path.absolute().as_uri() + "?mode=ro", uri=True, timeout=30.0
+            )
+            (tables,) = self._db.execute(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'items'"
+            ).fetchone()
+        except sqlite3.Error as exc:
+            raise InvalidRequestError(
+                f"the batch journal {str(self.path)!r} cannot be read as SQLite ({exc}): "
+                "give another journal path, or move that file away",
+                field="journal",
+            ) from None
+        self._empty = not tables  # made, but no item was ever recorded
+
+    @classmethod
+    def open(cls, path: str | os.PathLike[str]) -> JournalView | None:
+        return cls(path) if Path(path).is_file() else None
+
+    def counts(self) -> dict[str, int]:
+        """How many items are in each state (every state named, 0 if none)."""
+        return _counts(None if self._empty else self._db)
+
+    def credits(self) -> int:
+        """Credits the batch's generations cost (refunds of failed ones not counted off)."""
+        return 0 if self._empty else _credits(self._db)
+
+    def credits_by_state(self) -> dict[str, int]:
+        """The credits of `credits()`, by the state of their items."""
+        totals = dict.fromkeys(_STATES, 0)
+        if not self._empty:
+            totals.update(
+                self._db.execute(
+                    "SELECT state, coalesce(sum(credits), 0) FROM items GROUP BY state"
+                )
+            )
+        return totals
+
+    def failed_codes(self) -> dict[str, int]:
+        """How many failed items there are with each code, most first."""
+        if self._empty:
+            return {}
+        rows = self._db.execute(
+            "SELECT coalesce(code, '?'), count(*) AS n FROM items WHERE state = 'failed' "
+            "GROUP BY code ORDER BY n DESC, code"
+        )
+        return {str(code): int(count) for code, count in rows}
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> JournalView:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+
+_STATES = ("queued", "sending", "created", "done", "failed")
+
+
+def _counts(db: sqlite3.Connection | None) -> dict[str, int]:
+    counts = dict.fromkeys(_STATES, 0)
+    if db is not None:
+        counts.update(db.execute("SELECT state, count(*) FROM items GROUP BY state"))
+    return counts
+
+
+def _credits(db: sqlite3.Connection) -> int:
+    (total,) = db.execute("SELECT coalesce(sum(credits), 0) FROM items").fetchone()
+    return int(total)
 
 
 class _Transaction:

@@ -17,6 +17,7 @@ from .._errors import (
     NotFoundError,
     WaitTimeoutError,
 )
+from ._batch import cmd_batch
 from ._connect import Connection
 from ._display import SavedImage, format_duration, one_line
 from ._errors import CommandError, Interrupted, Resumable
@@ -452,6 +453,7 @@ def cmd_ping(args: argparse.Namespace, connection: Connection, out: Output) -> i
 
 COMMANDS: dict[str, Command] = {
     "generate": cmd_generate,
+    "batch": cmd_batch,
     "wait": cmd_wait,
     "get": cmd_get,
     "list": cmd_list,

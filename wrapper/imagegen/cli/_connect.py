@@ -31,6 +31,7 @@ __all__ = ["Connection", "connect", "sandbox_extra_missing"]
 API_KEY_ENV: Final = "IMAGEGEN_API_KEY"
 BASE_URL_ENV: Final = "IMAGEGEN_BASE_URL"
 SANDBOX_SPEED_ENV: Final = "IMAGEGEN_SANDBOX_SPEED"
+LIMITER_URL_ENV: Final = "IMAGEGEN_LIMITER_URL"  # the library's name (limiter.py), read there
 
 # Loopback, so the client sends the key over plain http; nothing listens there, the transport
 # hands every request to the app in this process.
@@ -54,6 +55,7 @@ class Connection:
 
 @contextlib.contextmanager
 def connect(args: argparse.Namespace) -> Iterator[Connection]:
+    _check_limiter_env()  # the client reads it; a mistake there is the user's setting to fix
     if args.sandbox:
         with _sandbox_connection(args) as connection:
             yield connection
@@ -101,6 +103,40 @@ def connect(args: argparse.Namespace) -> Iterator[Connection]:
             resume_options=("--base-url", base_url) if args.base_url else (),
             key_from_flag=bool(args.api_key),
         )
+
+
+def _check_limiter_env() -> None:
+    """`IMAGEGEN_LIMITER_URL`, which every client of the command paces by (`limiter.py`), is
+    one the client can use: a usage error naming it, before any request, if not. A sqlite file
+    is opened here (it is made if missing, as the limiter would), since the limiter opens it
+    only at the first create; a Redis server is first reached then too, and not here."""
+    url = os.environ.get(LIMITER_URL_ENV)
+    if not url:
+        return
+    from .._errors import InvalidRequestError
+    from ..limiter import SQLiteLimiter, limiter_from_url
+
+    hint = f"correct {LIMITER_URL_ENV}, or unset it to pace this command's creates on its own"
+    try:
+        limiter = limiter_from_url(url)
+    except InvalidRequestError as error:
+        # The library's message quotes only the scheme (a redis URL may hold a password).
+        raise CommandError(
+            f"{LIMITER_URL_ENV}: {error.message}", exit_code=ExitCode.USAGE, hint=hint
+        ) from None
+    if isinstance(limiter, SQLiteLimiter):
+        import sqlite3
+
+        try:
+            with contextlib.closing(sqlite3.connect(limiter.path, timeout=10.0)) as db:
+                db.execute("PRAGMA schema_version")  # reads the header: is it SQLite at all
+        except sqlite3.Error as error:
+            raise CommandError(
+                f"{LIMITER_URL_ENV}: the limiter's SQLite file {str(limiter.path)!r} cannot "
+                f"be opened ({error})",
+                exit_code=ExitCode.USAGE,
+                hint=hint,
+            ) from None
 
 
 def _retry_policy(args: argparse.Namespace) -> RetryPolicy:

@@ -41,18 +41,26 @@ class CommandError(Exception):
 
 
 class Interrupted(Exception):
-    """Ctrl-C while a command was working; `generation_id` when a generation already exists."""
+    """Ctrl-C while a command was working; `generation_id` when a generation already exists.
+
+    `message`: what to say instead of the default; `document`: more top-level members of the
+    `--json` document (a batch's summary)."""
 
     def __init__(
         self,
         generation_id: str | None,
         resume_command: str | None,
         note: str | None = None,
+        *,
+        message: str | None = None,
+        document: Mapping[str, Any] | None = None,
     ) -> None:
         super().__init__(generation_id)
         self.generation_id = generation_id
         self.resume_command = resume_command
         self.note = note
+        self.message = message
+        self.document = dict(document or {})
 
 
 class Resumable(Exception):

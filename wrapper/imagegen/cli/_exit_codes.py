@@ -45,6 +45,7 @@ class ExitCode(enum.IntEnum):
     GENERATION_FAILED = 12
     WAIT_TIMEOUT = 13
     DOWNLOAD_FAILED = 14
+    BATCH_INCOMPLETE = 15
     INTERRUPTED = 130
 
 
@@ -65,6 +66,10 @@ EXIT_CODE_TABLE: tuple[tuple[ExitCode, str], ...] = (
     (ExitCode.GENERATION_FAILED, "the generation ended failed (credits are refunded)"),
     (ExitCode.WAIT_TIMEOUT, "still not finished when --timeout passed (resume with wait)"),
     (ExitCode.DOWNLOAD_FAILED, "the generation succeeded but an output could not be saved"),
+    (
+        ExitCode.BATCH_INCOMPLETE,
+        "a batch ended with items failed or not finished (see the summary)",
+    ),
     (ExitCode.INTERRUPTED, "interrupted (Ctrl-C); the resume command is printed"),
 )
 

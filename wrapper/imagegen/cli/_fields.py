@@ -29,6 +29,8 @@ _OTHER_OPTIONS: Final = {
     "api_key": "--api-key",
     "limit": "--limit",
     "offset": "--offset",
+    "journal": "--journal",
+    "keys": "--keys-file",
 }
 
 

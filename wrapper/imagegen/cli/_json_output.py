@@ -15,7 +15,7 @@ from typing import Any, TextIO
 
 import attrs
 
-__all__ = ["to_jsonable", "write_json"]
+__all__ = ["to_jsonable", "write_json", "write_json_line"]
 
 
 def to_jsonable(value: object) -> Any:
@@ -40,5 +40,12 @@ def to_jsonable(value: object) -> Any:
 def write_json(stream: TextIO, document: object) -> None:
     """Write one JSON document and a newline: the whole of stdout under --json."""
     stream.write(json.dumps(to_jsonable(document), indent=2, ensure_ascii=False))
+    stream.write("\n")
+    stream.flush()
+
+
+def write_json_line(stream: TextIO, document: object) -> None:
+    """Write one JSON document on one line (JSON lines: `batch --json`, one per item)."""
+    stream.write(json.dumps(to_jsonable(document), ensure_ascii=False, separators=(",", ":")))
     stream.write("\n")
     stream.flush()

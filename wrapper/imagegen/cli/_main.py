@@ -33,7 +33,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exit_:  # --help, --version, or a usage error argparse has printed
         return _exit_status(exit_.code)
-    out = Output(sys.stdout, sys.stderr, json_mode=bool(getattr(args, "json", False)))
+    out = Output(
+        sys.stdout,
+        sys.stderr,
+        json_mode=bool(getattr(args, "json", False)),
+        # `batch --json` writes JSON lines: one object per item, then its summary.
+        json_lines=args.command == "batch",
+    )
     if args.command == "sandbox":  # uvicorn logs for itself
         return _run(args, out)
     # The client says when it retries or backs off (a 429 may mean a minute of waiting): show
@@ -185,7 +191,9 @@ def _report_error(
 
 
 def _report_interrupted(out: Output, interrupted: Interrupted) -> int:
-    if interrupted.generation_id is None:
+    if interrupted.message is not None:
+        message = interrupted.message
+    elif interrupted.generation_id is None:
         message = "interrupted"
     else:
         message = (
@@ -199,6 +207,7 @@ def _report_interrupted(out: Output, interrupted: Interrupted) -> int:
         out.error(f"note: {interrupted.note}")
     out.document(
         {
+            **interrupted.document,
             "error": {
                 "exit_code": int(ExitCode.INTERRUPTED),
                 "type": "Interrupted",
@@ -207,7 +216,7 @@ def _report_interrupted(out: Output, interrupted: Interrupted) -> int:
                 "generation_id": interrupted.generation_id,
                 "resume_command": interrupted.resume_command,
                 "note": interrupted.note,
-            }
+            },
         }
     )
     return ExitCode.INTERRUPTED

@@ -1,7 +1,8 @@
 """Where each thing the CLI says goes.
 
-- Results: stdout. Under `--json`, stdout holds one JSON document and nothing else; the
-  progress lines a human or a log may still want go to stderr.
+- Results: stdout. Under `--json`, stdout holds one JSON document and nothing else (`batch`:
+  JSON lines, one object per line); the progress lines a human or a log may still want go to
+  stderr.
 - Errors: one line on stderr (and, under `--json`, an `{"error": ...}` document on stdout).
 - On a terminal (stdout is a TTY, not `--json`), waits are shown live with rich. Without rich
   (the `cli` extra not installed) a terminal gets the plain lines a pipe gets: decided when
@@ -15,7 +16,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from .._clock import Clock
 from ._display import LiveProgress, PlainProgress, Progress, stream_is_terminal
-from ._json_output import write_json
+from ._json_output import write_json, write_json_line
 
 if TYPE_CHECKING:
     from .._types import Generation
@@ -24,13 +25,18 @@ __all__ = ["Output"]
 
 
 class Output:
-    def __init__(self, stdout: TextIO, stderr: TextIO, *, json_mode: bool) -> None:
+    def __init__(
+        self, stdout: TextIO, stderr: TextIO, *, json_mode: bool, json_lines: bool = False
+    ) -> None:
         self.stdout = stdout
         self.stderr = stderr
         self.json_mode = json_mode
+        self.json_lines = json_lines
         # Whether to render for a person at a terminal, with rich.
         self.terminal = not json_mode and stream_is_terminal(stdout) and _rich_available()
         self._console: Any = None
+        # The console of a live view on stderr (`batch`), while it runs: notes go above it.
+        self.live_console: Any = None
 
     @property
     def console(self) -> Any:
@@ -55,12 +61,14 @@ class Output:
 
     def document(self, document: object) -> None:
         if self.json_mode:
-            write_json(self.stdout, document)
+            (write_json_line if self.json_lines else write_json)(self.stdout, document)
 
     def note(self, line: str) -> None:
         """A remark on the way (a retry, a back-off): above the live line on a terminal, on
         stderr anywhere else."""
-        if self.terminal:
+        if self.live_console is not None:
+            self.live_console.print(line, markup=False, style="dim", soft_wrap=True)
+        elif self.terminal:
             self.console.print(line, markup=False, style="dim", soft_wrap=True)
         else:
             print(line, file=self.stderr, flush=True)

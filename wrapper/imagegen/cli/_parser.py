@@ -37,6 +37,7 @@ examples:
   export IMAGEGEN_API_KEY=... IMAGEGEN_BASE_URL=https://...
   imagegen generate "A red fox in snow" --resolution 2k --out images
   imagegen wait 3f6c2a1e-8d4b-4c1a-9e2f-0b7d5a6c4e21 --out images
+  imagegen batch prompts.txt --out images      # one prompt a line; run again to resume
   imagegen list --json
 
 exit codes:
@@ -55,6 +56,26 @@ examples:
   imagegen generate "A red fox" --param num_outputs=2 --param is_public=true --out out
 
 Ctrl-C while waiting stops watching, not the generation: the command to resume is printed.
+""",
+    "batch": """\
+examples:
+  imagegen batch prompts.txt --out images           # one prompt a line
+  imagegen batch items.jsonl --out images           # one JSON object of generate() args a line
+  imagegen batch prompts.txt --out images           # again: goes on where it stopped
+  imagegen batch prompts.txt --out images --retry-failed
+  imagegen batch - --out images --json < prompts.txt > results.jsonl
+  imagegen batch items.jsonl --out images --keys-file more-keys.txt
+  imagegen batch --sandbox prompts.txt --out out
+
+A JSONL line (its keys are generate()'s Python arguments; a local image path is taken from
+the directory of the PROMPTS file, or the current one for stdin):
+  {"prompt": "A red fox", "resolution": "2k", "aspect_ratio": "16:9", "images": ["ref.png"]}
+
+Each item's state is kept in a journal (DIR/imagegen-batch.sqlite3 unless --journal), so the
+same command run again skips what is done, waits for what was created, and charges nothing
+twice. Ctrl-C stops cleanly and prints the command to resume. Exit 0 when every item is done,
+15 when some failed or are not finished. With --json, stdout is JSON lines: one object per
+item as it ends ("type": "item"), then one summary ("type": "summary").
 """,
     "wait": """\
 examples:
@@ -117,7 +138,14 @@ def _int_in(low: int, high: int | None) -> type[int]:
     return parse  # type: ignore[return-value]
 
 
-def _common_options() -> argparse.ArgumentParser:
+_JSON_HELP: Final = "print one JSON document on stdout and nothing else there (for scripts)"
+_JSON_LINES_HELP: Final = (
+    "print JSON lines on stdout and nothing else there: one object per item as it ends, then "
+    "a summary (for scripts)"
+)
+
+
+def _common_options(json_help: str = _JSON_HELP) -> argparse.ArgumentParser:
     """Options every API command takes (not `sandbox`)."""
     common = argparse.ArgumentParser(add_help=False)
     group = common.add_argument_group("connection and output")
@@ -143,11 +171,7 @@ def _common_options() -> argparse.ArgumentParser:
         help=f"how much faster than real time --sandbox runs (default: "
         f"$IMAGEGEN_SANDBOX_SPEED or {DEFAULT_SANDBOX_SPEED:g})",
     )
-    group.add_argument(
-        "--json",
-        action="store_true",
-        help="print one JSON document on stdout and nothing else there (for scripts)",
-    )
+    group.add_argument("--json", action="store_true", help=json_help)
     return common
 
 
@@ -174,13 +198,19 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     common = _common_options()
 
-    def add(name: str, help_text: str, *, with_common: bool = True) -> argparse.ArgumentParser:
+    def add(
+        name: str,
+        help_text: str,
+        *,
+        with_common: bool = True,
+        parent: argparse.ArgumentParser = common,
+    ) -> argparse.ArgumentParser:
         return commands.add_parser(
             name,
             help=help_text,
             description=help_text[:1].upper() + help_text[1:] + ".",
             epilog=_EXAMPLES[name],
-            parents=[common] if with_common else [],
+            parents=[parent] if with_common else [],
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
 
@@ -204,6 +234,45 @@ def build_parser() -> argparse.ArgumentParser:
     )
     # Last: a field's own option must not take the name of one of the command's own.
     add_create_options(generate)
+
+    batch = add(
+        "batch",
+        "generate every item of a file of prompts (or JSON lines) into a directory, durably",
+        parent=_common_options(json_help=_JSON_LINES_HELP),
+    )
+    batch.add_argument(
+        "prompts",
+        metavar="PROMPTS",
+        help="a file: one prompt a line, or (if its first line starts with '{') one JSON "
+        "object of generate() arguments a line; - reads stdin",
+    )
+    batch.add_argument(
+        "--out", metavar="DIR", required=True, help="directory to save the images in"
+    )
+    batch.add_argument(
+        "--journal",
+        metavar="PATH",
+        help="the batch's state file (SQLite; default: DIR/imagegen-batch.sqlite3)",
+    )
+    batch.add_argument(
+        "--retry-failed",
+        action="store_true",
+        help="try the items that failed in an earlier run again (else they stay failed)",
+    )
+    batch.add_argument(
+        "--keys-file",
+        metavar="FILE",
+        help="more API keys, one a line, each of another account: one worker per account "
+        "(blank lines and # comments are skipped; keys are never printed)",
+    )
+    batch.add_argument(
+        "--timeout",
+        type=_positive_float,
+        default=DEFAULT_WAIT_TIMEOUT,
+        metavar="SECONDS",
+        help=f"give up waiting for an item after this long (default: {DEFAULT_WAIT_TIMEOUT:g}); "
+        "it is failed, and --retry-failed waits for it again",
+    )
 
     wait = add("wait", "wait for a generation to finish, then show (or save) its images")
     wait.add_argument("generation_id", metavar="ID", help="the generation id (a UUID)")

@@ -405,3 +405,19 @@ def test_a_resumed_generation_holds_the_shared_lease_while_in_progress(
     assert all(seen_held)
     # Released once seen finished.
     assert limiter.acquire(account, "probe", slots=1, ttl=1.0, now=sandbox.clock.time()) == 0.0
+
+
+def test_a_generation_its_account_no_longer_has_is_created_again_on_retry(
+    sandbox: Sandbox, client: Client, tmp_path: Path
+) -> None:
+    prompts = [f"a lighthouse {QUICK}"]
+    (done,) = list(client.batch(prompts, out=tmp_path))
+    _set(tmp_path, 0, state="created", paths=None)
+    sandbox.control.add_fault("getImage", "status", code="GENERATION_NOT_FOUND", times=None)
+    (lost,) = list(client.batch(prompts, out=tmp_path))
+    assert lost.status == "failed"
+    sandbox.control.clear_faults()
+    (again,) = list(client.batch(prompts, out=tmp_path, retry_failed=True))
+    assert again.ok
+    assert again.generation_id != done.generation_id
+    assert _creates(sandbox) == 2

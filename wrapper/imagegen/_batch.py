@@ -39,7 +39,7 @@ import attrs
 
 from ._calls import generate_kwargs, request_kind
 from ._clock import Clock
-from ._errors import GenerationFailedError, ImagegenError, InvalidRequestError
+from ._errors import GenerationFailedError, ImagegenError, InvalidRequestError, NotFoundError
 from ._io import Action, Emit, Plan, Sleep, Stream, WithCreateLock
 from ._journal import JOURNAL_NAME, Journal, JournalItem, encode_item, iter_partial_files
 from ._polling import LearnedDurations
@@ -247,6 +247,8 @@ def _retry_from(exc: ImagegenError, generation_id: str | None, sent: bool) -> st
     """Where a retry of a failed item starts (`Journal.failed`)."""
     if isinstance(exc, GenerationFailedError):
         return "queued"  # it ended failed (and refunded): only a new create can make it
+    if isinstance(exc, NotFoundError) and generation_id is not None:
+        return "queued"  # its account has no such generation (deleted?): nothing to wait for
     if generation_id is not None:
         return "created"  # a wait that timed out, a download that failed: it may yet be saved
     return "sending" if sent else "queued"

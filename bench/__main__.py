@@ -22,6 +22,7 @@ FIGURES = {
     "batch": "4",
     "download": "5",
     "sandbox": "6",
+    "batches": "7",
 }
 
 

@@ -6,6 +6,19 @@ documented limits (10 creates in any 60 s, 1 generation in progress); 30 prompts
 `sandbox:duration=2`), where the rate window is what binds, and generations of the sandbox's
 own durations (60 to 120 s, drawn per generation), where the one-at-a-time limit binds.
 
+The 2 s batch: the window lets ten creates into any 60 s, so the batch runs in three bursts
+of ten, each 60 s after the one before, and within a burst each create waits until the
+generation before it is seen done. The last burst counts in full: the bound is 120 s + 20 s
+(ten of 2 s). Before the batch learned its durations, every generation was first looked at
+5 s after its creation (the docs' schedule), so a burst took 50 s and the batch 171 s (0.82).
+Now it learns them (`_polling.LearnedDurations`): the first generation is waited for on the
+docs' schedule, each later one is expected when the quickest already done ended (2 s), looked
+at 1 s after its creation and at 2.5 s (that end plus the schedule's 0.5 s grace), so it is
+seen 2 to 2.5 s after it was created (createdAt has whole seconds). What is left: 3 s for
+the first generation and 0.5 s for the second, which the sliding window carries into the
+later bursts, and the pacer's 0.5 s margin on each of the two window waits: 144.5 s, 0.97 of
+the bound.
+
 The bound. With creates in order at moments s_i and durations d_i, the limits say
 s_i >= s_(i-1) + d_(i-1) (the previous one must have ended) and s_i >= s_(i-10) + 60 (at most
 10 creates in any 60 s), so the earliest possible schedule is
@@ -35,12 +48,12 @@ COUNT = 30
 CREATES_PER_WINDOW = 10
 WINDOW = 60.0
 TARGET = 0.95
-# name: (prompt suffix, whether the fraction has a target). The documented durations are the
-# target's case; 2 s generations make the rate window bind, to show the pacing causes no 429,
-# but their fraction is bound by polling (the first look comes at 5 s), so it has no target.
+# name: prompt suffix. The documented durations make the one-at-a-time limit bind; 2 s
+# generations make the rate window bind, to show the pacing causes no 429 and, since the batch
+# learns how long its generations take (see above), loses little to polling.
 BATCHES = {
-    "sandbox durations (60-120 s)": ("", True),
-    "2 s generations (rate window binds)": (" sandbox:duration=2", False),
+    "sandbox durations (60-120 s)": "",
+    "2 s generations (rate window binds)": " sandbox:duration=2",
 }
 
 
@@ -107,9 +120,9 @@ def _generation_of(result: Any) -> Any:
 
 def run() -> list[Figure]:
     figures = []
-    for name, (suffix, fraction_targeted) in BATCHES.items():
+    for name, suffix in BATCHES.items():
         title = f"generate_many, {COUNT} x {name}: throughput / bound"
-        target = f">= {TARGET}, 0 x 429" if fraction_targeted else "0 x 429 (fraction: -)"
+        target = f">= {TARGET}, 0 x 429"
         try:
             result = measure(suffix)
         except Exception as error:
@@ -129,7 +142,7 @@ def run() -> list[Figure]:
             print(f"[bench] batch {name}: {type(error).__name__}: {error}", file=sys.stderr)
             continue
         fraction, too_many = result["fraction"], result["responses_429"]
-        passed = too_many == 0 and (fraction >= TARGET or not fraction_targeted)
+        passed = too_many == 0 and fraction >= TARGET
         figures.append(
             Figure(
                 figure="4",

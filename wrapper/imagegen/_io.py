@@ -172,16 +172,21 @@ class Steps(Generic[T]):
 
     On the way out (`with`), the plan is closed, so its own `finally` blocks run when a runner
     stops early (Ctrl-C, a cancelled task, a bug); `unclosed` then holds the responses it left
-    open, for the runner to close the way its world closes them.
+    open, for the runner to close the way its world closes them. A response leaves `unclosed`
+    once closed: by a `Close`, or by a `Read` to its end (httpx closes it then). A long plan (a
+    batch of thousands of generations) so holds only the responses open now, not every
+    response it ever had.
     """
 
-    __slots__ = ("_failure", "_outcome", "_plan", "result", "unclosed")
+    __slots__ = ("_failure", "_outcome", "_plan", "_reading", "result", "unclosed")
 
     def __init__(self, plan: Generator[Action | Emit[Any], Any, T]) -> None:
         self._plan = plan
         self._outcome: Any = None
         self._failure: BaseException | None = None
         self.unclosed: dict[int, httpx.Response] = {}
+        # The response of the `Read` being performed, if any: closed once read to its end.
+        self._reading: httpx.Response | None = None
         self.result: T
 
     def __iter__(self) -> Steps[T]:
@@ -197,14 +202,19 @@ class Steps(Generic[T]):
             raise StopIteration from None
         if isinstance(action, Close):
             self.unclosed.pop(id(action.response), None)
+        self._reading = action.response if isinstance(action, Read) else None
         return action
 
     def outcome(self, value: Any) -> None:
+        reading, self._reading = self._reading, None
+        if reading is not None and reading.is_closed:
+            self.unclosed.pop(id(reading), None)
         if isinstance(value, httpx.Response):
             self.unclosed[id(value)] = value
         self._outcome = value
 
     def failure(self, exc: Exception) -> None:
+        self._reading = None  # a read that failed may have left it open: the runner closes it
         self._failure = exc
 
     def __enter__(self) -> Steps[T]:

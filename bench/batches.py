@@ -57,9 +57,9 @@ import subprocess
 import sys
 import tempfile
 import tracemalloc
-from collections.abc import Callable, Generator, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import httpx
 
@@ -70,7 +70,9 @@ from bench.batch import CREATES_PER_WINDOW, WINDOW, fastest_makespan
 COUNT = 30
 ACCOUNTS = 3
 TARGET = 0.95
-POOL_TARGET = round(TARGET * ACCOUNTS, 2)  # 2.85
+# "About 3x": the bound a pool can reach is under 3x one account's (its workers do not end
+# together), 2.847x for these 30 durations; its own fraction of that is the >= 0.95 row.
+POOL_TARGET = round(0.9 * ACCOUNTS, 2)  # 2.7
 # Memory: items handed out before leaving the batch, out of each number of queued items.
 HANDED_OUT = 50
 QUEUED = (1_000, 10_000)
@@ -272,7 +274,7 @@ def first_items(queued: int, handed_out: int, measure: Callable[[], None] | None
         handed = 0
         # `Client.batch` is typed as an Iterator; it is a generator, closed here (which closes
         # the journal) rather than whenever it is collected.
-        batch = cast(Generator[Any, None, None], client.batch(_prompts(queued), out=out))
+        batch = client.batch(_prompts(queued), out=out)
         with contextlib.closing(batch) as items:
             for item in items:
                 if not item.ok:

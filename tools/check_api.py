@@ -195,7 +195,10 @@ _METHOD_MAKERS = {
     "blocking_stream": [],
     "awaitable_stream": [],
 }
-_STREAMED = {"blocking_stream": "Iterator", "awaitable_stream": "AsyncIterator"}
+_STREAMED = {
+    "blocking_stream": "Generator[{}, None, None]",
+    "awaitable_stream": "AsyncGenerator[{}, None]",
+}
 
 
 def _method_of_plan(attribute: griffe.Attribute) -> Entry | None:
@@ -220,7 +223,7 @@ def _method_of_plan(attribute: griffe.Attribute) -> Entry | None:
     if isinstance(returns, str) and returns.startswith("Plan[") and returns.endswith("]"):
         entry["returns"] = returns[len("Plan[") : -1]
     elif isinstance(returns, str) and returns.startswith("Stream[") and maker in _STREAMED:
-        entry["returns"] = _STREAMED[maker] + returns[len("Stream") :]
+        entry["returns"] = _STREAMED[maker].format(returns[len("Stream[") : -1])
     return entry
 
 

@@ -238,7 +238,7 @@ class SyncIO:
             pass  # nobody to hand an emitted value to
         return steps.result
 
-    def stream(self, plan: Stream[T]) -> Iterator[T]:
+    def stream(self, plan: Stream[T]) -> Generator[T, None, None]:
         """Run a streaming plan, giving each value it emits as it comes."""
         yield from self._drive(Steps(plan))
 
@@ -378,11 +378,12 @@ def awaitable(
 
 def blocking_stream(
     plan: Callable[Concatenate[Any, P], Stream[T]],
-) -> Callable[Concatenate[Any, P], Iterator[T]]:
-    """The blocking method of a streaming plan: an iterator of the values it emits."""
+) -> Callable[Concatenate[Any, P], Generator[T, None, None]]:
+    """The blocking method of a streaming plan: a generator of the values it emits (its
+    `close()` stops the plan, whose own cleanup then runs)."""
 
     @functools.wraps(plan)
-    def method(self: Any, /, *args: P.args, **kwargs: P.kwargs) -> Iterator[T]:
+    def method(self: Any, /, *args: P.args, **kwargs: P.kwargs) -> Generator[T, None, None]:
         io: SyncIO = self._io
         return io.stream(plan(self, *args, **kwargs))
 
@@ -392,21 +393,24 @@ def blocking_stream(
 
 def awaitable_stream(
     plan: Callable[Concatenate[Any, P], Stream[T]],
-) -> Callable[Concatenate[Any, P], AsyncIterator[T]]:
-    """The asynchronous method of a streaming plan: an async iterator of the values it emits."""
+) -> Callable[Concatenate[Any, P], AsyncGenerator[T, None]]:
+    """The asynchronous method of a streaming plan: an async generator of the values it emits
+    (its `aclose()` stops the plan, whose own cleanup then runs)."""
 
     @functools.wraps(plan)
-    async def method(self: Any, /, *args: P.args, **kwargs: P.kwargs) -> AsyncIterator[T]:
+    async def method(self: Any, /, *args: P.args, **kwargs: P.kwargs) -> AsyncGenerator[T, None]:
         io: AsyncIO = self._io
         async with contextlib.aclosing(io.stream(plan(self, *args, **kwargs))) as values:
             async for value in values:
                 yield value
 
-    _unwrap_plan_annotation(method, "AsyncIterator")
+    _unwrap_plan_annotation(method, "AsyncGenerator[{}, None]")
     return method
 
 
-def _unwrap_plan_annotation(method: Callable[..., Any], streamed: str = "Iterator") -> None:
+def _unwrap_plan_annotation(
+    method: Callable[..., Any], streamed: str = "Generator[{}, None, None]"
+) -> None:
     """`help()` and `inspect.signature` show what the method returns, not its plan's type.
 
     `functools.wraps` points them at the plan function (`__wrapped__`), whose return annotation
@@ -418,8 +422,8 @@ def _unwrap_plan_annotation(method: Callable[..., Any], streamed: str = "Iterato
     returned = annotations.get("return")
     if isinstance(returned, str) and returned.startswith("Plan[") and returned.endswith("]"):
         annotations["return"] = returned[len("Plan[") : -1]
-    elif isinstance(returned, str) and returned.startswith("Stream["):
-        annotations["return"] = streamed + returned[len("Stream") :]
+    elif isinstance(returned, str) and returned.startswith("Stream[") and returned.endswith("]"):
+        annotations["return"] = streamed.format(returned[len("Stream[") : -1])
     shown = types.FunctionType(
         plan.__code__, plan.__globals__, plan.__name__, plan.__defaults__, plan.__closure__
     )

@@ -180,6 +180,37 @@ def test_a_rerun_creates_nothing_and_says_all_done(cli, sandbox, tmp_path, own_j
     assert Path(out, "imagegen-batch.sqlite3").is_file() is not own_journal
 
 
+def test_items_added_for_a_rerun_never_save_over_an_earlier_runs_images(cli, tmp_path, monkeypatch):
+    # As for real: each --sandbox command has a sandbox of its own, of the same seed, so the
+    # rerun's sandbox would hand out the first run's ids again.
+    from imagegen import VirtualClock
+    from imagegen.sandbox import create_app
+
+    apps = []
+
+    def fresh_app(clock):
+        apps.append(create_app(clock=clock))
+        return apps[-1]
+
+    monkeypatch.setattr(_connect, "_sandbox_clock", lambda speed: VirtualClock())
+    monkeypatch.setattr(_connect, "_sandbox_app", fresh_app)
+    out = tmp_path / "out"
+    first = cli("batch", "--sandbox", _prompts(tmp_path, "A fox\n"), "--out", str(out))
+    assert first.code == ExitCode.OK, first.out
+    [saved] = out.glob("*.png")
+    before = saved.read_bytes()
+    again = cli("batch", "--sandbox", _prompts(tmp_path, "A fox\nA cat\n"), "--out", str(out))
+    assert again.code == ExitCode.OK, again.out
+    assert len(apps) == 2
+    [made] = apps[1].state.sandbox.generations()
+    assert made["generationId"] not in saved.name
+    assert saved.read_bytes() == before  # the fox's image, not the cat's
+    assert len(list(out.glob("*.png"))) == 2
+    with sqlite3.connect(out / "imagegen-batch.sqlite3") as db:
+        ids = [row[0] for row in db.execute("SELECT generation_id FROM items")]
+    assert len(set(ids)) == 2
+
+
 def test_a_failed_item_stays_failed_until_retry_failed(cli, sandbox, tmp_path):
     prompts = _prompts(tmp_path, "A fox\nA cat\n")
     out = str(tmp_path / "out")

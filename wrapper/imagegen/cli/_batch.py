@@ -236,6 +236,10 @@ def cmd_batch(args: argparse.Namespace, connection: Connection, out: Output) -> 
     check_out_dir(args.out)  # before anything: a batch must not buy images it cannot save
     journal = Path(args.journal) if args.journal is not None else Path(args.out) / JOURNAL_NAME
     fresh = not journal.exists()
+    if not fresh and connection.sandbox is not None:
+        # This sandbox, made for this command, would give the ids the last run's gave (the same
+        # seed): an item created now would get, and save over, the files of one done then.
+        connection.sandbox.unseed_ids()
     with PromptSource(args.prompts, sys.stdin) as source:
         tally = _Tally(source, _journal_counts(journal), args.retry_failed)
         view = _View(out, connection, tally, accounts=1 + len(keys))

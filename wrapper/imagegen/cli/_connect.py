@@ -25,6 +25,7 @@ from ._parser import DEFAULT_SANDBOX_SPEED
 if TYPE_CHECKING:
     from .._client import Client
     from .._retry import RetryPolicy
+    from ..sandbox import SandboxControl
 
 __all__ = ["Connection", "connect", "sandbox_extra_missing"]
 
@@ -51,6 +52,8 @@ class Connection:
     resume_options: tuple[str, ...] = ()
     # Whether the key came from --api-key (a resume command must then be told to pass it too).
     key_from_flag: bool = False
+    # The in-process sandbox's control object (`--sandbox`), else None.
+    sandbox: SandboxControl | None = None
 
 
 @contextlib.contextmanager
@@ -223,4 +226,10 @@ def _sandbox_connection(args: argparse.Namespace) -> Iterator[Connection]:
             retry=_retry_policy(args),
         ) as client,
     ):
-        yield Connection(client=client, clock=clock, in_process_sandbox=True, create_watch=watch)
+        yield Connection(
+            client=client,
+            clock=clock,
+            in_process_sandbox=True,
+            create_watch=watch,
+            sandbox=app.state.sandbox,
+        )

@@ -162,6 +162,15 @@ class SandboxControl:
                 key_name="sandbox-default",
             ).account_id
 
+    def unseed_ids(self) -> None:
+        """Draw the ids of what is made from now on (generations, accounts, keys) from the
+        system's randomness, not the seed; what exists keeps its ids. For a sandbox whose ids
+        must not repeat those of an earlier one of the same seed: the CLI's in-process sandbox
+        resuming a batch, whose journal holds the ids (and files) of an earlier run's. `reset`
+        seeds them again."""
+        with self._lock:
+            self._rng_ids = random.SystemRandom()
+
     def now(self) -> float:
         return self.clock.monotonic()
 

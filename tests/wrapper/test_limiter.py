@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime
+import re
 import subprocess
 import sys
 import threading
@@ -164,6 +165,18 @@ def test_a_bad_url_says_what_to_write(url: str) -> None:
     assert "sqlite:///PATH" in message
     assert "redis://HOST:PORT/DB" in message
     assert caught.value.field == "limiter"
+
+
+@pytest.mark.parametrize(
+    ("url", "why"),
+    [
+        ("redis://host:port/0", "its port is not a number"),
+        ("redis://host:6379/zero", "its database (the path) is not a number"),
+    ],
+)
+def test_a_bad_redis_url_says_what_is_wrong_with_it(url: str, why: str) -> None:
+    with pytest.raises(InvalidRequestError, match=re.escape(why)):
+        limiter_from_url(url)
 
 
 def test_a_redis_password_is_in_no_message_or_repr() -> None:

@@ -421,6 +421,12 @@ class RedisLimiter:
         self._script("renew")  # connects, if this is the first call
         self._connection.zrem(self._key(account, "lease"), holder)
 
+    def ping(self) -> None:
+        """Reach the server once (connect, PING), as the first create would: redis-py's error
+        (`redis.ConnectionError`, ...) if it cannot be reached."""
+        self._script("renew")  # connects, if this is the first call
+        self._connection.ping()
+
     def close(self) -> None:
         with self._lock:
             if self._scripts is not None:
@@ -467,7 +473,7 @@ def limiter_from_url(url: str) -> SQLiteLimiter | RedisLimiter:
             raise _bad_url(url, "its port is not a number") from None
         database = parts.path.strip("/")
         if database and not database.isdigit():
-            raise _bad_url(url, "its database (the path) is a number")
+            raise _bad_url(url, "its database (the path) is not a number")
         return RedisLimiter(url)
     raise _bad_url(url, "it is neither sqlite:// nor redis://")
 

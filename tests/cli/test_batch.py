@@ -447,6 +447,25 @@ def test_a_bad_imagegen_limiter_url_is_a_usage_error_before_any_request(
     assert cli("generate", "--sandbox", "A fox", "--no-wait").code == ExitCode.USAGE
 
 
+def test_a_redis_limiter_nothing_answers_at_is_a_usage_error_naming_it(
+    cli, sandbox, tmp_path, monkeypatch
+):
+    import socket
+
+    with socket.socket() as probe:  # a free port: nothing listens on it once closed
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.setenv("IMAGEGEN_LIMITER_URL", f"redis://:s3cretPassw0rd@127.0.0.1:{port}/0")
+    run = cli("batch", "--sandbox", _prompts(tmp_path, "A fox\n"), "--out", str(tmp_path / "out"))
+    assert run.code == ExitCode.USAGE
+    [line] = run.error_lines
+    assert line.startswith("imagegen: error: IMAGEGEN_LIMITER_URL: the limiter's Redis server")
+    assert f"127.0.0.1:{port}" in line
+    assert "Traceback" not in run.err
+    assert "s3cretPassw0rd" not in run.err + run.out
+    assert sandbox.control.request_counts() == {}
+
+
 # -- the live view and its estimate ------------------------------------------------------------
 
 

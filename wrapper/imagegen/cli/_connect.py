@@ -25,6 +25,7 @@ from ._parser import DEFAULT_SANDBOX_SPEED
 if TYPE_CHECKING:
     from .._client import Client
     from .._retry import RetryPolicy
+    from ..limiter import RedisLimiter
     from ..sandbox import SandboxControl
 
 __all__ = ["Connection", "connect", "sandbox_extra_missing"]
@@ -112,12 +113,13 @@ def _check_limiter_env() -> None:
     """`IMAGEGEN_LIMITER_URL`, which every client of the command paces by (`limiter.py`), is
     one the client can use: a usage error naming it, before any request, if not. A sqlite file
     is opened here (it is made if missing, as the limiter would), since the limiter opens it
-    only at the first create; a Redis server is first reached then too, and not here."""
+    only at the first create; a Redis server is reached here too (a PING), for the same
+    reason."""
     url = os.environ.get(LIMITER_URL_ENV)
     if not url:
         return
     from .._errors import InvalidRequestError
-    from ..limiter import SQLiteLimiter, limiter_from_url
+    from ..limiter import RedisLimiter, SQLiteLimiter, limiter_from_url
 
     hint = f"correct {LIMITER_URL_ENV}, or unset it to pace this command's creates on its own"
     try:
@@ -140,6 +142,37 @@ def _check_limiter_env() -> None:
                 exit_code=ExitCode.USAGE,
                 hint=hint,
             ) from None
+    if isinstance(limiter, RedisLimiter):
+        _check_redis(limiter, url, hint)
+
+
+def _check_redis(limiter: RedisLimiter, url: str, hint: str) -> None:
+    """The Redis server is reached now, not at the first create, where its error would be a
+    traceback. The message shows the server as the limiter's repr does (a URL may hold a
+    password), and redis-py's words with any password of the URL taken out."""
+    from urllib.parse import urlsplit
+
+    from .._errors import InvalidRequestError
+
+    try:
+        limiter.ping()
+    except InvalidRequestError as error:  # redis-py is not installed
+        raise CommandError(
+            f"{LIMITER_URL_ENV}: {error.message}", exit_code=ExitCode.USAGE, hint=hint
+        ) from None
+    except Exception as error:  # redis-py's ConnectionError, TimeoutError, AuthenticationError
+        words = str(error)
+        password = urlsplit(url).password
+        if password:
+            words = words.replace(password, "***")
+        raise CommandError(
+            f"{LIMITER_URL_ENV}: the limiter's Redis server ({limiter!r}) cannot be reached "
+            f"({type(error).__name__}: {words})",
+            exit_code=ExitCode.USAGE,
+            hint=hint,
+        ) from None
+    finally:
+        limiter.close()
 
 
 def _retry_policy(args: argparse.Namespace) -> RetryPolicy:

@@ -459,7 +459,7 @@ def test_a_redis_limiter_nothing_answers_at_is_a_usage_error_naming_it(
     run = cli("batch", "--sandbox", _prompts(tmp_path, "A fox\n"), "--out", str(tmp_path / "out"))
     assert run.code == ExitCode.USAGE
     [line] = run.error_lines
-    assert line.startswith("imagegen: error: IMAGEGEN_LIMITER_URL: the limiter's Redis server")
+    assert line.startswith("imagegen: error: IMAGEGEN_LIMITER_URL: the Redis limiter")
     assert f"127.0.0.1:{port}" in line
     assert "Traceback" not in run.err
     assert "s3cretPassw0rd" not in run.err + run.out

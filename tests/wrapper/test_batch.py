@@ -421,3 +421,17 @@ def test_a_generation_its_account_no_longer_has_is_created_again_on_retry(
     assert again.ok
     assert again.generation_id != done.generation_id
     assert _creates(sandbox) == 2
+
+
+def test_a_journal_is_of_one_output_directory(client: Client, tmp_path: Path) -> None:
+    journal = tmp_path / "j.sqlite3"
+    list(client.batch([f"a {QUICK}"], out=tmp_path / "first", journal=journal))
+    with pytest.raises(InvalidRequestError, match=r"saving into .*first.*not .*second"):
+        list(client.batch([f"a {QUICK}"], out=tmp_path / "second", journal=journal))
+
+
+def test_a_refused_key_of_the_pool_is_named(sandbox: Sandbox, tmp_path: Path) -> None:
+    with pytest.raises(InvalidRequestError, match=r"keys\[0\] \(key 2 of the batch") as caught:
+        list(sandbox.client().batch(["a"], out=tmp_path, keys=["ig_not-a-real-key"]))
+    assert "ig_not-a-real-key" not in str(caught.value)
+    assert _creates(sandbox) == 0

@@ -15,7 +15,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from imagegen import GenerationResult, InsufficientCreditsError, InvalidRequestError, Pacing
+from imagegen import (
+    GenerationResult,
+    InsufficientCreditsError,
+    InvalidRequestError,
+    LimiterError,
+    Pacing,
+)
 from imagegen.limiter import (
     InProcessLimiter,
     Limiter,
@@ -397,3 +403,36 @@ def test_the_async_client_never_waits_on_a_shared_limiter_in_its_event_loop(
     with Sandbox() as sandbox:
         sandbox.client(limiter=limiter).generate(f"p {FAST}")
     assert set(limiter.threads) == {threading.get_ident()}
+
+
+def test_a_limiter_that_cannot_be_reached_stops_the_create_before_it_is_sent() -> None:
+    from imagegen import LimiterError
+
+    # Nothing listens on port 1; the URL's password is in no message.
+    url = "redis://:hunter2-secret@127.0.0.1:1/0"
+    with Sandbox() as sandbox:
+        client = sandbox.client(limiter=RedisLimiter(url, socket_timeout=0.5))
+        # The account id comes from getStatus first; the limiter's first step fails.
+        with pytest.raises(LimiterError, match=r"the Redis limiter .*127\.0\.0\.1:1") as caught:
+            client.images.create(f"p {FAST}")
+        assert "hunter2" not in str(caught.value)
+        assert "createImage" not in sandbox.control.request_counts()
+
+
+def test_a_limiter_failing_after_the_create_was_sent_loses_no_generation(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    limiter = SQLiteLimiter(tmp_path / "l.db")
+    with Sandbox() as sandbox:
+        client = sandbox.client(limiter=limiter)
+        original = limiter.move
+
+        def broken_move(account: str, *, placed: float, now: float) -> None:
+            raise LimiterError("the SQLite limiter 'l.db' failed: disk I/O error")
+
+        limiter.move = broken_move  # type: ignore[method-assign]
+        created = client.images.create(f"p {FAST}")  # answered: returned, not lost
+        limiter.move = original  # type: ignore[method-assign]
+        assert sandbox.control.request_counts()["createImage"] == {"201": 1}
+        assert created.id
+        assert "disk I/O error" in caplog.text

@@ -39,7 +39,13 @@ import attrs
 
 from ._calls import generate_kwargs, request_kind
 from ._clock import Clock
-from ._errors import GenerationFailedError, ImagegenError, InvalidRequestError, NotFoundError
+from ._errors import (
+    AuthenticationError,
+    GenerationFailedError,
+    ImagegenError,
+    InvalidRequestError,
+    NotFoundError,
+)
 from ._io import Action, Emit, Plan, Sleep, Stream, WithCreateLock
 from ._journal import JOURNAL_NAME, Journal, JournalItem, encode_item, iter_partial_files
 from ._polling import LearnedDurations
@@ -88,6 +94,7 @@ def batch_plan(
     cores = [core, *(core.for_key(key) for key in keys)]
     log = Journal(journal if journal is not None else directory / JOURNAL_NAME)
     try:
+        log.check_out(directory)
         # Every item is checked before anything is sent: a bad one stops the batch here.
         total = log.ingest(_checked(items))
         if retry_failed:
@@ -97,8 +104,18 @@ def batch_plan(
                 with contextlib.suppress(OSError):
                     path.unlink()
         accounts = []
-        for worker_core in cores:
-            accounts.append((yield from _account_of(worker_core)))
+        for index, worker_core in enumerate(cores):
+            try:
+                accounts.append((yield from _account_of(worker_core)))
+            except AuthenticationError as exc:
+                if index == 0:
+                    raise
+                # Say which: the client's own key is not the one at fault.
+                raise InvalidRequestError(
+                    f"keys[{index - 1}] (key {index + 1} of the batch, counting the client's as "
+                    f"1) was refused: {exc.message}; nothing was created",
+                    field="keys",
+                ) from exc
         _refuse_shared_accounts(accounts)
         for worker_core, account in zip(cores, accounts, strict=True):
             if worker_core.pacer is not None:

@@ -190,6 +190,16 @@ class InvalidRequestError(ImagegenError, ValueError):
         self.field = field
 
 
+class LimiterError(ImagegenError):
+    """The shared limiter (`limiter=`: its SQLite file, its Redis server) could not be used
+    before a create: the create was not sent. (A limiter that fails after a create was sent
+    is logged, never raised: the generation exists, and its result is returned.)"""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
 class APIConnectionError(ImagegenError):
     """No answer: the connection failed or broke before a response arrived.
 

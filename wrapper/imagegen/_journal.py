@@ -75,6 +75,7 @@ CREATE TABLE IF NOT EXISTS items (
 CREATE INDEX IF NOT EXISTS items_by_state ON items (state, position);
 CREATE INDEX IF NOT EXISTS items_by_account ON items (account, state, position);
 CREATE INDEX IF NOT EXISTS items_by_generation ON items (generation_id);
+CREATE TABLE IF NOT EXISTS batch (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
 
@@ -159,6 +160,19 @@ class Journal:
             "items in the same order to resume it, or give a new output directory (or journal)",
             field="journal",
         )
+
+    def check_out(self, directory: Path) -> None:
+        """The journal's batch saves into one directory: the first run records it, and a run
+        saving elsewhere is refused (its done items' files are not there)."""
+        mine = str(directory.resolve())
+        self._db.execute("INSERT OR IGNORE INTO batch (name, value) VALUES ('out', ?)", (mine,))
+        (recorded,) = self._db.execute("SELECT value FROM batch WHERE name = 'out'").fetchone()
+        if recorded != mine:
+            raise InvalidRequestError(
+                f"the batch journal {str(self.path)!r} is of the batch saving into {recorded!r}, "
+                f"not {mine!r}: give that output directory, or a new journal",
+                field="journal",
+            )
 
     def retry_failed(self) -> int:
         """Put each failed item back in the state its failure said a retry starts from

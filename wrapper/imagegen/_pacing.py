@@ -21,16 +21,20 @@ from __future__ import annotations
 import logging
 import threading
 import uuid
+from collections.abc import Callable
+from typing import TypeVar
 
 import attrs
 
 from ._clock import Clock
+from ._errors import LimiterError
 from ._types import Generation
 from .limiter import InProcessLimiter, Limiter
 
 __all__ = ["CreatePacer", "Pacing"]
 
 logger = logging.getLogger("imagegen")
+T = TypeVar("T")
 
 # The account key of a client's own in-process limiter: nobody else reads it, so the account
 # id need not be asked for.
@@ -149,7 +153,8 @@ class CreatePacer:
         self._placed = None
         holder, self._pending = self._pending, None
         if holder is not None and self.account is not None:
-            self.limiter.release(self.account, holder)
+            account = self.account
+            self._quietly(lambda: self.limiter.release(account, holder))
 
     def blocking(self) -> list[str]:
         """Ids of this client's generations in progress, oldest first, when they are as many as
@@ -169,9 +174,10 @@ class CreatePacer:
         if placed is not None and self.account is not None:
             # Its place in the window is the moment it was answered: the server counted it
             # no later than that.
-            self.limiter.move(self.account, placed=placed, now=self._now())
+            account = self.account
+            self._quietly(lambda: self.limiter.move(account, placed=placed, now=self._now()))
         if holder is None:
-            holder = self._try_lease()
+            holder = self._quietly(self._try_lease)
         with self._lock:
             self._in_progress[generation_id] = now
             if holder is not None:
@@ -206,7 +212,11 @@ class CreatePacer:
             holder = self._leases.get(generation_id)
         if holder is None or self.account is None:
             return
-        if not self.limiter.renew(self.account, holder, ttl=self.pacing.lease_ttl, now=self._now()):
+        account = self.account
+        renewed = self._quietly(
+            lambda: self.limiter.renew(account, holder, ttl=self.pacing.lease_ttl, now=self._now())
+        )
+        if renewed is False:
             logger.warning(
                 "pacing: the lease of generation %s had ended by its TTL (lease_ttl=%s s) "
                 "while it was in progress; another client of the account may create meanwhile",
@@ -221,7 +231,19 @@ class CreatePacer:
             self._in_progress.pop(generation_id, None)
             holder = self._leases.pop(generation_id, None)
         if holder is not None and self.account is not None:
-            self.limiter.release(self.account, holder)
+            account = self.account
+            self._quietly(lambda: self.limiter.release(account, holder))
+
+    @staticmethod
+    def _quietly(step: Callable[[], T]) -> T | None:
+        """A step of the limiter taken after a create was sent: its failure is logged, never
+        raised, since the create's generation exists and must reach the caller. (Before a
+        create, a failing limiter is a `LimiterError`: nothing is sent.)"""
+        try:
+            return step()
+        except LimiterError as exc:
+            logger.warning("pacing: %s; the limits may be shared less exactly meanwhile", exc)
+            return None
 
     def __repr__(self) -> str:
         return (

@@ -52,7 +52,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 from urllib.parse import urlsplit
 
-from ._errors import InvalidRequestError
+from ._errors import InvalidRequestError, LimiterError
 
 if TYPE_CHECKING:
     import sqlite3
@@ -218,17 +218,24 @@ class SQLiteLimiter:
         return self._connection
 
     def _transaction(self, steps: Any) -> Any:
-        """Run `steps(connection)` in one BEGIN IMMEDIATE transaction; its result."""
-        with self._lock:
-            connection = self._connect()
-            connection.execute("BEGIN IMMEDIATE")
-            try:
-                result = steps(connection)
-            except BaseException:
-                connection.execute("ROLLBACK")
-                raise
-            connection.execute("COMMIT")
-            return result
+        """Run `steps(connection)` in one BEGIN IMMEDIATE transaction; its result. SQLite's
+        errors (a file that cannot be opened, a lock held past `busy_timeout`) are a
+        `LimiterError`."""
+        import sqlite3
+
+        try:
+            with self._lock:
+                connection = self._connect()
+                connection.execute("BEGIN IMMEDIATE")
+                try:
+                    result = steps(connection)
+                except BaseException:
+                    connection.execute("ROLLBACK")
+                    raise
+                connection.execute("COMMIT")
+                return result
+        except sqlite3.Error as exc:
+            raise LimiterError(f"the SQLite limiter {str(self.path)!r} failed: {exc}") from None
 
     def reserve(self, account: str, *, limit: int, window: float, now: float) -> float:
         def steps(db: sqlite3.Connection) -> float:
@@ -393,39 +400,62 @@ class RedisLimiter:
     def _key(self, account: str, what: str) -> str:
         return f"{self.prefix}:{{{account}}}:{what}"
 
+    def _run(self, name: str, keys: list[str], args: list[Any]) -> Any:
+        """Run one of the scripts; redis-py's errors (no server, a timeout, a refused password)
+        are a `LimiterError` that names the server as the repr does (never the URL: it may
+        hold a password)."""
+        redis = _import_redis()
+        try:
+            return self._script(name)(keys=keys, args=args)
+        except redis.RedisError as exc:
+            raise self._failed(exc) from None
+
+    def _failed(self, exc: Exception) -> LimiterError:
+        words = str(exc)
+        password = urlsplit(self._url).password
+        if password:
+            words = words.replace(password, "***")
+        return LimiterError(f"the Redis limiter {self!r} failed: {type(exc).__name__}: {words}")
+
     def reserve(self, account: str, *, limit: int, window: float, now: float) -> float:
         import uuid
 
         member = f"{now!r}:{uuid.uuid4().hex}"
-        answer = self._script("reserve")(
-            keys=[self._key(account, "window")], args=[limit, repr(window), repr(now), member]
+        answer = self._run(
+            "reserve", [self._key(account, "window")], [limit, repr(window), repr(now), member]
         )
         return max(0.0, float(answer))
 
     def move(self, account: str, *, placed: float, now: float) -> None:
-        self._script("move")(keys=[self._key(account, "window")], args=[repr(placed), repr(now)])
+        self._run("move", [self._key(account, "window")], [repr(placed), repr(now)])
 
     def acquire(self, account: str, holder: str, *, slots: int, ttl: float, now: float) -> float:
-        answer = self._script("acquire")(
-            keys=[self._key(account, "lease")], args=[holder, slots, repr(ttl), repr(now)]
+        answer = self._run(
+            "acquire", [self._key(account, "lease")], [holder, slots, repr(ttl), repr(now)]
         )
         return max(0.0, float(answer))
 
     def renew(self, account: str, holder: str, *, ttl: float, now: float) -> bool:
-        answer = self._script("renew")(
-            keys=[self._key(account, "lease")], args=[holder, repr(ttl), repr(now)]
-        )
+        answer = self._run("renew", [self._key(account, "lease")], [holder, repr(ttl), repr(now)])
         return int(answer) == 1
 
     def release(self, account: str, holder: str) -> None:
-        self._script("renew")  # connects, if this is the first call
-        self._connection.zrem(self._key(account, "lease"), holder)
+        redis = _import_redis()
+        try:
+            self._script("renew")  # connects, if this is the first call
+            self._connection.zrem(self._key(account, "lease"), holder)
+        except redis.RedisError as exc:
+            raise self._failed(exc) from None
 
     def ping(self) -> None:
-        """Reach the server once (connect, PING), as the first create would: redis-py's error
-        (`redis.ConnectionError`, ...) if it cannot be reached."""
-        self._script("renew")  # connects, if this is the first call
-        self._connection.ping()
+        """Reach the server once (connect, PING), as the first create would: a `LimiterError`
+        if it cannot be reached."""
+        redis = _import_redis()
+        try:
+            self._script("renew")  # connects, if this is the first call
+            self._connection.ping()
+        except redis.RedisError as exc:
+            raise self._failed(exc) from None
 
     def close(self) -> None:
         with self._lock:

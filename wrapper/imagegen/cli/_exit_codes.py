@@ -18,6 +18,7 @@ from .._errors import (
     ImageInputError,
     InsufficientCreditsError,
     InvalidRequestError,
+    LimiterError,
     NotFoundError,
     RateLimitError,
     ServerError,
@@ -62,7 +63,7 @@ EXIT_CODE_TABLE: tuple[tuple[ExitCode, str], ...] = (
     (ExitCode.IMAGE_INPUT, "a reference image is invalid, unreachable or too large"),
     (ExitCode.VALIDATION, "the API rejected the parameters"),
     (ExitCode.SERVER, "server error, or an answer the client cannot interpret"),
-    (ExitCode.CONNECTION, "no answer: network error or HTTP timeout"),
+    (ExitCode.CONNECTION, "no answer: network error or HTTP timeout (or the shared limiter's)"),
     (ExitCode.GENERATION_FAILED, "the generation ended failed (credits are refunded)"),
     (ExitCode.WAIT_TIMEOUT, "still not finished when --timeout passed (resume with wait)"),
     (ExitCode.DOWNLOAD_FAILED, "the generation succeeded but an output could not be saved"),
@@ -87,6 +88,7 @@ _BY_CLASS: tuple[tuple[type[BaseException], ExitCode], ...] = (
     (ServerError, ExitCode.SERVER),
     (UnexpectedResponseError, ExitCode.SERVER),
     (APIConnectionError, ExitCode.CONNECTION),
+    (LimiterError, ExitCode.CONNECTION),  # the shared limiter's server or file, not the API
     (GenerationFailedError, ExitCode.GENERATION_FAILED),
     (WaitTimeoutError, ExitCode.WAIT_TIMEOUT),
 )

@@ -18,6 +18,8 @@ schedule looks at how far the wait is into that timeline:
 
 Time is counted from the generation's creation where its `createdAt` and the client's clock
 agree (within an hour), so a wait resumed late is dense at once; otherwise from the wait's start.
+A `createdAt` of whole seconds (as the API writes it) is taken as the middle of its second, so
+the look meant for the expected end never comes before it for want of the lost fraction.
 
 For a 1k text-to-image generation that finishes after 60 s (the expected duration) this is 10
 status requests (at 0, 5, 10, 20, 40, 50.3, 55.4, 57.9, 59.2, 60.5 s), and the result is seen
@@ -292,7 +294,13 @@ def _age(generation: Generation, clock: Clock) -> float:
     if created.tzinfo is None:
         created = created.replace(tzinfo=datetime.UTC)
     age = clock.time() - created.timestamp()
-    return age if 0.0 <= age <= _PLAUSIBLE_AGE else 0.0
+    if created.microsecond == 0:
+        # Whole seconds (as the API writes moments): the generation was made at some moment of
+        # that second, truncated away. Counting from its start would put every look up to a
+        # second early, and the one meant to land on the expected end (`grace` after it) would
+        # come before it half the time, costing a `near_interval`: count from its middle.
+        age -= 0.5
+    return max(age, 0.0) if -0.5 <= age <= _PLAUSIBLE_AGE else 0.0
 
 
 def wait_plan(

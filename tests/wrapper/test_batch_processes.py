@@ -11,7 +11,9 @@ time, briefly, and every wait is bounded.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+import functools
 import json
 import os
 import random
@@ -33,7 +35,12 @@ from imagegen.sandbox._control import SandboxControl
 from imagegen.sandbox._server import running_server
 from PIL import Image
 
-SPEED = 30.0
+# A sandbox minute in two real seconds where what is measured is the library's own timing (a
+# batch killed and run again, a lease outliving its process); in four where it is throughput,
+# so that what real processes cost (tens of real milliseconds a handoff, more on a loaded
+# machine) stays a small part of a 60 s generation.
+CRASH_SPEED = 30.0
+SHARED_SPEED = 15.0
 WORKER = Path(__file__).with_name("_batch_worker.py")
 JOURNAL = "imagegen-batch.sqlite3"
 _TIMEOUT = 60.0  # real seconds: the longest one worker may take to end
@@ -43,28 +50,26 @@ WINDOW = 60.0
 
 
 @pytest.fixture
-def served() -> Iterator[tuple[str, SandboxControl]]:
-    app = create_app(clock=ScaledClock(SPEED), real_time_clients=False)
-    with running_server(app) as base_url:
-        yield base_url, app.state.sandbox
+def serve() -> Iterator[Callable[[float], tuple[str, SandboxControl]]]:
+    """Serve a sandbox whose clock runs `speed` times real time: its base URL and control."""
+    with contextlib.ExitStack() as stack:
 
+        def start(speed: float) -> tuple[str, SandboxControl]:
+            app = create_app(clock=ScaledClock(speed), real_time_clients=False)
+            return stack.enter_context(running_server(app)), app.state.sandbox
 
-@pytest.fixture(params=["sqlite", "redis"])
-def limiter_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path}/limits.db"
-    url: str = request.getfixturevalue("redis_url")
-    return url
+        yield start
 
 
 class Worker:
     """One run of `_batch_worker.py`: its printed items, read as they come by a thread."""
 
-    def __init__(self, config: dict[str, Any], log: Path) -> None:
+    def __init__(self, config: dict[str, Any], log: Path, api_key: str = DEFAULT_API_KEY) -> None:
         self.config = config
+        self.api_key = api_key
         env = {k: v for k, v in os.environ.items() if not k.startswith("IMAGEGEN_")}
-        env["IMAGEGEN_API_KEY"] = DEFAULT_API_KEY
-        self._log = log
+        env["IMAGEGEN_API_KEY"] = api_key
+        self.log = log
         with log.open("a") as stderr:
             self.process = subprocess.Popen(
                 [sys.executable, str(WORKER), json.dumps(config)],
@@ -110,7 +115,7 @@ class Worker:
         return self.items
 
     def stderr(self) -> str:
-        return self._log.read_text()[-3000:]
+        return self.log.read_text()[-3000:]
 
 
 @pytest.fixture
@@ -138,7 +143,7 @@ def _config(
         "items": str(items),
         "out": str(out),
         "limiter": limiter,
-        "speed": SPEED,
+        "speed": control.clock.speed,  # type: ignore[attr-defined]
         "sandbox_time": sandbox_time,
         "real_time": real_time,
         **pacing,
@@ -159,9 +164,10 @@ def _too_many(control: SandboxControl) -> int:
 
 
 def _charged(control: SandboxControl) -> int:
-    entries = control.ledger()["entries"]
-    charges = sum(e["amount"] for e in entries if e["kind"] == "charge")
-    return abs(charges) - sum(e["amount"] for e in entries if e["kind"] == "refund")
+    """Credits charged, less those refunded."""
+    entries: list[dict[str, Any]] = control.ledger()["entries"]
+    charges = sum(int(e["amount"]) for e in entries if e["kind"] == "charge")
+    return abs(charges) - sum(int(e["amount"]) for e in entries if e["kind"] == "refund")
 
 
 # -- killed at random moments ---------------------------------------------------------------
@@ -239,6 +245,11 @@ def _sending_since(out: Path, moment: float) -> bool:
     return row is not None
 
 
+def _new_part_file(out: Path, before: set[Path]) -> bool:
+    """Whether a download's temporary file is in `out` that was not among `before`."""
+    return bool(set(out.glob(".*.part")) - before)
+
+
 def _wait_until(worker: Worker, condition: Callable[[], bool], timeout: float = 30.0) -> None:
     """Poll `condition` (every millisecond or so) while the worker runs, bounded."""
     deadline = time.monotonic() + timeout
@@ -249,9 +260,9 @@ def _wait_until(worker: Worker, condition: Callable[[], bool], timeout: float = 
 
 
 def test_a_batch_killed_at_random_moments_finishes_every_item_once(
-    served: tuple[str, SandboxControl], tmp_path: Path, workers: list[Worker]
+    serve: Callable[[float], tuple[str, SandboxControl]], tmp_path: Path, workers: list[Worker]
 ) -> None:
-    base_url, control = served
+    base_url, control = serve(CRASH_SPEED)
     items, expected = _crash_items()
     items_path = _write_items(tmp_path / "items.json", items)
     out = tmp_path / "out"
@@ -278,10 +289,10 @@ def test_a_batch_killed_at_random_moments_finishes_every_item_once(
             delay = rng.uniform(0.0, 1.0)
         elif phase == "sending":
             # A create recorded as about to be sent: pacing, or the request in flight.
-            _wait_until(worker, lambda since=started_at: _sending_since(out, since))
+            _wait_until(worker, functools.partial(_sending_since, out, started_at))
         elif phase == "download":
             # An output being written (the noise items' files are megabytes).
-            _wait_until(worker, lambda old=parts_before: bool(set(out.glob(".*.part")) - old))
+            _wait_until(worker, functools.partial(_new_part_file, out, parts_before))
         else:
             # A moment after an item ended: the next is being sent, waited for or saved.
             worker.wait_for_items(1)
@@ -378,50 +389,69 @@ def _throughput(generations: list[dict[str, Any]]) -> tuple[float, float, float]
 def _start_four(
     base_url: str,
     control: SandboxControl,
-    tmp_path: Path,
+    directory: Path,
     limiter: str,
     per_process: int,
     workers: list[Worker],
-    **pacing: float,
+    api_key: str = DEFAULT_API_KEY,
 ) -> list[Worker]:
+    """Four batch processes of one account (`api_key`'s), each with prompts and an output
+    directory of its own, sharing the limiter at `limiter`."""
+    directory.mkdir(exist_ok=True)
     started = []
     for process in range(4):
         items = [
-            f"process {process} item {n} sandbox:duration={_DURATION}" for n in range(per_process)
+            f"{directory.name} process {process} item {n} sandbox:duration={_DURATION}"
+            for n in range(per_process)
         ]
-        path = _write_items(tmp_path / f"items-{process}.json", items)
-        config = _config(base_url, control, path, tmp_path / f"out-{process}", limiter, **pacing)
-        worker = Worker(config, tmp_path / f"worker-{process}.log")
+        path = _write_items(directory / f"items-{process}.json", items)
+        config = _config(base_url, control, path, directory / f"out-{process}", limiter)
+        worker = Worker(config, directory / f"worker-{process}.log", api_key)
         workers.append(worker)
         started.append(worker)
     return started
 
 
 def test_four_batches_on_one_account_reach_its_bound_without_a_429(
-    served: tuple[str, SandboxControl], limiter_url: str, tmp_path: Path, workers: list[Worker]
+    serve: Callable[[float], tuple[str, SandboxControl]],
+    redis_url: str,
+    tmp_path: Path,
+    workers: list[Worker],
 ) -> None:
-    base_url, control = served
-    started = _start_four(base_url, control, tmp_path, limiter_url, _PER_PROCESS, workers)
-    results = [item for worker in started for item in worker.finish()]
+    """Through the SQLite limiter (the default account) and through Redis (a second account),
+    at once: eight processes, four per account."""
+    base_url, control = serve(SHARED_SPEED)
+    other = control.add_account(name="Redis account")
+    accounts = {
+        "sqlite": (control.default_account_id, DEFAULT_API_KEY, f"sqlite:///{tmp_path}/limits.db"),
+        "redis": (other.account_id, other.api_key, redis_url),
+    }
+    started = {
+        name: _start_four(base_url, control, tmp_path / name, url, _PER_PROCESS, workers, key)
+        for name, (_, key, url) in accounts.items()
+    }
+    results = {name: [i for w in group for i in w.finish()] for name, group in started.items()}
 
-    assert len(results) == 4 * _PER_PROCESS
-    assert all(item["status"] == "done" for item in results)
     assert _too_many(control) == 0
-    assert control.request_counts()["createImage"] == {"201": 4 * _PER_PROCESS}
-    generations = control.generations()
-    assert {g["generationId"] for g in generations} == {r["generation_id"] for r in results}
-    bound, took, ratio = _throughput(generations)
-    print(f"{limiter_url.split(':')[0]}: bound {bound:.1f} s / makespan {took:.1f} s = {ratio:.3f}")
-    assert ratio >= TARGET
+    assert control.request_counts()["createImage"] == {"201": 8 * _PER_PROCESS}
+    ratios = {}
+    for name, (account, _, _) in accounts.items():
+        done = results[name]
+        assert [item["status"] for item in done] == ["done"] * 4 * _PER_PROCESS
+        generations = control.generations(account)
+        assert {g["generationId"] for g in generations} == {r["generation_id"] for r in done}
+        bound, took, ratios[name] = _throughput(generations)
+        print(f"{name}: bound {bound:.1f} s / makespan {took:.1f} s = {ratios[name]:.3f}")
+    assert min(ratios.values()) >= TARGET, ratios
 
 
 def test_a_batch_killed_holding_the_lease_holds_the_others_only_until_it_ends(
-    served: tuple[str, SandboxControl], tmp_path: Path, workers: list[Worker]
+    serve: Callable[[float], tuple[str, SandboxControl]], tmp_path: Path, workers: list[Worker]
 ) -> None:
-    base_url, control = served
+    base_url, control = serve(CRASH_SPEED)
     limiter_url = f"sqlite:///{tmp_path}/limits.db"
     ttl = Pacing().lease_ttl  # 60 sandbox seconds: two real ones
-    started = _start_four(base_url, control, tmp_path, limiter_url, 1, workers)
+    started = _start_four(base_url, control, tmp_path / "batches", limiter_url, 1, workers)
 
     # Kill the process whose generation is in progress, once it is 10 s into its 60 (its
     # lease renewed by its looks, its create recorded as made).
@@ -431,7 +461,7 @@ def test_a_batch_killed_holding_the_lease_holds_the_others_only_until_it_ends(
         time.sleep(0.005)
     (victim,) = running
     assert victim["status"] in ("starting", "processing")
-    process = int(victim["prompt"].split()[1])
+    process = int(victim["prompt"].split()[2])
     killed_at = control.clock.time()
     assert started[process].kill()
     # Its lease outlives it (the limiter keys it by the account's id, on the sandbox's clock).
@@ -442,7 +472,7 @@ def test_a_batch_killed_holding_the_lease_holds_the_others_only_until_it_ends(
     limiter.close()
     assert probe > 0
     # Run again at once: it waits for its generation by id.
-    restarted = Worker(started[process].config, tmp_path / f"worker-{process}.log")
+    restarted = Worker(started[process].config, started[process].log)
     workers.append(restarted)
 
     others = [worker for n, worker in enumerate(started) if n != process]
@@ -456,7 +486,7 @@ def test_a_batch_killed_holding_the_lease_holds_the_others_only_until_it_ends(
     # One generation per item, the killed one's included; nobody met a 429.
     generations = sorted(control.generations(), key=lambda g: _moment(g["createdAt"]))
     assert sorted(g["prompt"] for g in generations) == sorted(
-        f"process {n} item 0 sandbox:duration={_DURATION}" for n in range(4)
+        f"batches process {n} item 0 sandbox:duration={_DURATION}" for n in range(4)
     )
     assert control.request_counts()["createImage"] == {"201": 4}
     assert _too_many(control) == 0
@@ -471,4 +501,4 @@ def test_a_batch_killed_holding_the_lease_holds_the_others_only_until_it_ends(
         f"create {next_create - victim_end:.1f} s after it ended, "
         f"{next_create - killed_at:.1f} s after the kill (lease_ttl {ttl:g} s)"
     )
-    assert victim_end - 1 <= next_create <= killed_at + ttl + 2
+    assert victim_end - 1 <= next_create <= killed_at + ttl + 5

@@ -7,7 +7,8 @@ kill this process at any moment).
 CONFIG_JSON holds `base_url`, `items` (a JSON file: a list of prompts or of `generate()`
 argument dicts), `out` (the output directory), `limiter` (a URL, or "none" for the client's
 own), `speed` with `sandbox_time` and `real_time` (the clock anchor, below) and, optionally,
-`lease_ttl` and `lease_poll` (sandbox seconds; the documented defaults otherwise). The key
+`margin`, `lease_ttl` and `lease_poll` (`Pacing`'s, in sandbox seconds; its defaults otherwise)
+and `log_level` (the imagegen logger's records to stderr, stamped with the sandbox's time). The key
 comes from IMAGEGEN_API_KEY, never from the command line.
 
 The client runs on the sandbox's clock, as an in-process client of a sped-up sandbox does (the
@@ -74,6 +75,7 @@ def main() -> None:
         logging.getLogger("imagegen").setLevel(config["log_level"])
     defaults = Pacing()
     pacing = Pacing(
+        margin=config.get("margin", defaults.margin),
         lease_ttl=config.get("lease_ttl", defaults.lease_ttl),
         lease_poll=config.get("lease_poll", defaults.lease_poll),
     )

@@ -316,6 +316,15 @@ def test_a_whole_second_created_at_does_not_make_the_landing_look_early(phase: f
     assert len(fake.looks) <= 10
 
 
+def test_a_wait_given_the_creates_moment_counts_from_it() -> None:
+    """The caller saw the create answered (`created`, on the clock): no createdAt is read."""
+    clock = VirtualClock(start=0.9)
+    truncated = datetime.datetime.fromtimestamp(math.floor(clock.time()), tz=datetime.UTC)
+    fake = FakeGeneration(clock, done_at=60.0, created=0.9, created_at=truncated)
+    run(fake, created=0.9)
+    assert clock.monotonic() == pytest.approx(0.9 + 60.5)
+
+
 def test_implausible_created_at_is_ignored() -> None:
     clock = VirtualClock()
     # A createdAt a year off (clocks that disagree) must not make the wait dense or sparse.

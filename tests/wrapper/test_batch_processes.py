@@ -1,12 +1,14 @@
 """`client.batch` in real processes (`_batch_worker.py`) against one served sandbox, which
 outlives them: a batch killed with SIGKILL at random moments and run again until it ends, and
-four batches sharing one account through the SQLite and the Redis limiter.
+four batches sharing one account through the SQLite and the Redis limiter (at their bound, with
+no 429), and one of four killed while its generation holds the account's slot.
 
-The sandbox's clock runs SPEED times real time (a sandbox minute is two real seconds) and the
-workers' clients run on that clock (`_batch_worker.SandboxTime`), so every timing of the client
-is the documented one in sandbox seconds, and the sandbox's waits (`Retry-After`) are given on
-its own clock (`real_time_clients=False`). Real processes must run, so these tests wait in real
-time, briefly, and every wait is bounded.
+The sandbox's clock runs 15 or 30 times real time and the workers' clients run on that clock
+(`_batch_worker.SandboxTime`), so every timing of the client is the documented one in sandbox
+seconds, and the sandbox's waits (`Retry-After`) are given on its own clock
+(`real_time_clients=False`). Moments are the sandbox's own record (`createdAt`, `totalTime`,
+its request counts, its ledger). Real processes must run, so these tests wait in real time,
+briefly (about a minute in all), and every wait is bounded.
 """
 
 from __future__ import annotations
@@ -315,7 +317,7 @@ def test_a_batch_killed_at_random_moments_finishes_every_item_once(
     ids = [row["generation_id"] for row in rows]
     assert len(set(ids)) == _CRASH_COUNT
     # Each item was reported done at most once: none was made again once done.
-    assert sorted(Counter(item["index"] for item in printed).values(), reverse=True)[:1] == [1]
+    assert set(Counter(item["index"] for item in printed).values()) == {1}
     assert all(item["status"] == "done" for item in printed)
 
     # The sandbox made exactly those generations, each for its own item's prompt, and charged

@@ -302,29 +302,6 @@ def test_resumed_wait_counts_from_the_generations_creation() -> None:
     assert clock.monotonic() - 60.0 <= 2.0
 
 
-@pytest.mark.parametrize("phase", [0.0, 0.25, 0.5, 0.75, 0.9])
-def test_a_whole_second_created_at_does_not_make_the_landing_look_early(phase: float) -> None:
-    """createdAt has whole seconds: a generation made 0.9 s into a second says it is 0.9 s
-    older than it is. Counted from there, the look meant for its expected end came before
-    the end, and the result was seen a `near_interval` (2 s) later; counted from the middle
-    of that second, it is seen within a second, wherever in its second it was made."""
-    clock = VirtualClock(start=phase)
-    truncated = datetime.datetime.fromtimestamp(math.floor(clock.time()), tz=datetime.UTC)
-    fake = FakeGeneration(clock, done_at=60.0, created=phase, created_at=truncated)
-    run(fake)
-    assert clock.monotonic() - (phase + 60.0) <= 1.0
-    assert len(fake.looks) <= 10
-
-
-def test_a_wait_given_the_creates_moment_counts_from_it() -> None:
-    """The caller saw the create answered (`created`, on the clock): no createdAt is read."""
-    clock = VirtualClock(start=0.9)
-    truncated = datetime.datetime.fromtimestamp(math.floor(clock.time()), tz=datetime.UTC)
-    fake = FakeGeneration(clock, done_at=60.0, created=0.9, created_at=truncated)
-    run(fake, created=0.9)
-    assert clock.monotonic() == pytest.approx(0.9 + 60.5)
-
-
 def test_implausible_created_at_is_ignored() -> None:
     clock = VirtualClock()
     # A createdAt a year off (clocks that disagree) must not make the wait dense or sparse.

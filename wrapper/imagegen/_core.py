@@ -224,10 +224,6 @@ class ClientCore:
         self._key = Secret(key)
         self._known: collections.deque[str] = collections.deque(maxlen=_KNOWN_IDS)
         self._known_set: set[str] = set()
-        # When (the clock's monotonic time) each create of this client was answered: a wait
-        # for that generation counts its age from there, not from the whole seconds of its
-        # createdAt. Ids leave it as they leave `_known`.
-        self._answered: dict[str, float] = {}
         self._known_lock = threading.Lock()
         if http_client is not None and not isinstance(http_client, http_type):
             other = "AsyncClient" if http_type is httpx.Client else "Client"
@@ -376,18 +372,13 @@ class ClientCore:
 
     # -- generations this client made ----------------------------------------------------
 
-    def created(self, created: CreatedGeneration, answered_at: float | None = None) -> None:
-        """A generation of this client's: made by a create answered at `answered_at` (the
-        clock's monotonic time), or found in listImages as the one a lost create made (None)."""
+    def created(self, created: CreatedGeneration) -> None:
         with self._known_lock:
             if created.id not in self._known_set:
                 if len(self._known) == self._known.maxlen:
                     self._known_set.discard(self._known[0])
-                    self._answered.pop(self._known[0], None)
                 self._known.append(created.id)
                 self._known_set.add(created.id)
-            if answered_at is not None:
-                self._answered[created.id] = answered_at
         if self.pacer is not None:
             self.pacer.record_create(created.id)
         logger.info(
@@ -489,7 +480,6 @@ class ClientCore:
         other._key = Secret(_checked_key(api_key))
         other._known = collections.deque(maxlen=_KNOWN_IDS)
         other._known_set = set()
-        other._answered = {}
         other._known_lock = threading.Lock()
         if self.pacer is not None:
             shared = self.pacer.account != OWN_ACCOUNT
@@ -613,7 +603,7 @@ class ClientCore:
                     "the create is not in listImages: nothing was created, sending it again"
                 )
                 continue
-            self.created(created, answered_at=self.clock.monotonic())
+            self.created(created)
             return created
 
     def reconcile_plan(
@@ -715,18 +705,14 @@ class ClientCore:
             )
             return generation
 
-        checked = str(_params.uuid(generation_id, "generation_id"))
-        with self._known_lock:
-            answered_at = self._answered.get(checked)
         return (
             yield from wait_plan(
                 look,
-                generation_id=checked,
+                generation_id=str(_params.uuid(generation_id, "generation_id")),
                 clock=self.clock,
                 timeout=timeout,
                 on_update=on_update,
                 schedule=schedule,
-                created=answered_at,
             )
         )
 

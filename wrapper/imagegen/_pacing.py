@@ -54,8 +54,8 @@ class Pacing:
     that at its next ask, so a handoff costs up to `lease_poll` (half of it on average, less with
     several waiting). Half a second is well under one per cent of generations of one to three
     minutes, for two limiter calls a second per waiting client (tests/wrapper/
-    test_batch_processes.py: four batch processes of 60 s generations reach 0.98 of the
-    account's bound).
+    test_batch_processes.py: four batch processes of 60 s generations reach 0.97 to 0.98 of
+    the account's bound).
     """
 
     creates_per_window: int = attrs.field(default=10, validator=attrs.validators.ge(1))

@@ -18,9 +18,6 @@ schedule looks at how far the wait is into that timeline:
 
 Time is counted from the generation's creation where its `createdAt` and the client's clock
 agree (within an hour), so a wait resumed late is dense at once; otherwise from the wait's start.
-A `createdAt` of whole seconds (as the API writes it) is taken as the middle of its second, so
-the look meant for the expected end never comes before it for want of the lost fraction; a
-generation whose create this client saw answered is timed from that answer instead, exactly.
 
 For a 1k text-to-image generation that finishes after 60 s (the expected duration) this is 10
 status requests (at 0, 5, 10, 20, 40, 50.3, 55.4, 57.9, 59.2, 60.5 s), and the result is seen
@@ -229,7 +226,6 @@ class _Wait:
         timeout: float | None,
         on_update: Callable[[Generation], object] | None,
         schedule: PollSchedule | None,
-        created: float | None = None,
     ) -> None:
         self.generation_id = check_generation_id(generation_id)
         if timeout is not None and (
@@ -249,12 +245,8 @@ class _Wait:
         self.started = clock.monotonic()
         self.deadline = None if timeout is None else self.started + timeout
         self.last_status: GenerationStatus | None = None
-        # How old the generation already was when the wait began (a resumed wait): known at
-        # once when the caller saw its create answered (`created`, on the clock's monotonic
-        # time), else read from its createdAt at the first answer.
-        self.age_at_start: float | None = (
-            None if created is None else max(self.started - created, 0.0)
-        )
+        # How old the generation already was when the wait began (a resumed wait).
+        self.age_at_start: float | None = None
 
     def failed_to_look(self) -> WaitTimeoutError | None:
         """What ends the wait when a look failed: past the deadline (where the look's retries
@@ -300,13 +292,7 @@ def _age(generation: Generation, clock: Clock) -> float:
     if created.tzinfo is None:
         created = created.replace(tzinfo=datetime.UTC)
     age = clock.time() - created.timestamp()
-    if created.microsecond == 0:
-        # Whole seconds (as the API writes moments): the generation was made at some moment of
-        # that second, truncated away. Counting from its start would put every look up to a
-        # second early, and the one meant to land on the expected end (`grace` after it) would
-        # come before it half the time, costing a `near_interval`: count from its middle.
-        age -= 0.5
-    return max(age, 0.0) if -0.5 <= age <= _PLAUSIBLE_AGE else 0.0
+    return age if 0.0 <= age <= _PLAUSIBLE_AGE else 0.0
 
 
 def wait_plan(
@@ -317,7 +303,6 @@ def wait_plan(
     timeout: float | None = DEFAULT_WAIT_TIMEOUT,
     on_update: Callable[[Generation], object] | None = None,
     schedule: PollSchedule | None = None,
-    created: float | None = None,
 ) -> Plan[Generation]:
     """Poll `fetch(generation_id, deadline)` until the generation succeeds, and return it.
 
@@ -325,13 +310,11 @@ def wait_plan(
     the id and last status, to resume) once `timeout` seconds pass, `UnexpectedResponseError` on
     a status this client does not know. `on_update(generation)` is called once per change of
     status, the first answer included. `schedule` defaults to one fitted to the generation
-    (`PollSchedule.for_generation`). `created` is when (`clock.monotonic()`) the caller saw the
-    generation's create answered, if it did: its age is counted from there, exactly, rather than
-    from the whole seconds of its `createdAt`. `fetch` is the plan of one look: it retries reads
-    itself, sleeping no later than `deadline`; a failure it gives up on after the deadline ends
-    the wait as a `WaitTimeoutError`, any other propagates.
+    (`PollSchedule.for_generation`). `fetch` is the plan of one look: it retries reads itself,
+    sleeping no later than `deadline`; a failure it gives up on after the deadline ends the wait
+    as a `WaitTimeoutError`, any other propagates.
     """
-    wait = _Wait(generation_id, clock, timeout, on_update, schedule, created)
+    wait = _Wait(generation_id, clock, timeout, on_update, schedule)
     while True:
         try:
             generation = yield from fetch(wait.generation_id, wait.deadline)

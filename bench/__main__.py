@@ -20,6 +20,7 @@ FIGURES = {
     "importtime": "2",
     "polling": "3",
     "batch": "4",
+    "batch_processes": "4",
     "download": "5",
     "sandbox": "6",
     "batches": "7",

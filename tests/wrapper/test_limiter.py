@@ -138,6 +138,19 @@ def test_the_shared_backends_see_each_others_state(tmp_path: Path, redis_url: st
         second.close()
 
 
+def test_a_sqlite_step_flushes_nothing_to_disk(tmp_path: Path) -> None:
+    """Every step is a write, and a waiting client asks every `lease_poll`: with SQLite's
+    default (FULL) each commit flushed the WAL to disk while holding the write lock, a
+    millisecond or more for which a lease's release queued. WAL's NORMAL commits without a
+    flush and loses nothing committed when a process is killed."""
+    limiter = SQLiteLimiter(tmp_path / "l.db")
+    limiter.acquire("acct", "one", slots=1, ttl=30.0, now=T0)
+    connection = limiter._connect()
+    assert connection.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    assert connection.execute("PRAGMA synchronous").fetchone() == (1,)  # NORMAL
+    limiter.close()
+
+
 # -- choosing one ------------------------------------------------------------------------
 
 

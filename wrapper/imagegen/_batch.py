@@ -10,7 +10,8 @@ finishes every item once, charging each once:
   looked for in listImages first (`ClientCore.find_lost_plan`): sent again only if no
   generation of the account matches it;
 - outputs are written to a temporary file and renamed into place (`_download`), and the
-  temporary files a killed download left are removed when the batch starts again.
+  temporary files a killed download left are removed when the batch starts again (as is the
+  probe file of a check that the directory is writable, killed between its two steps).
 
 One worker per account: the API runs one generation at a time per account, so a worker takes
 the next item once its last is saved. With a pool of keys (`keys=`, each of its own account)
@@ -88,7 +89,7 @@ def batch_plan(
     retry_failed: bool,
 ) -> Stream[BatchItem]:
     """The whole batch: items into the journal, then one worker per account until none is left."""
-    from ._download import check_target
+    from ._download import check_target, iter_write_checks
 
     directory = check_target(out)
     cores = [core, *(core.for_key(key) for key in keys)]
@@ -103,6 +104,10 @@ def batch_plan(
             if log.known([generation_id]):
                 with contextlib.suppress(OSError):
                     path.unlink()
+        # A run killed while `check_target` proved the directory writable left its probe.
+        for path in iter_write_checks(directory):
+            with contextlib.suppress(OSError):
+                path.unlink()
         accounts = []
         for index, worker_core in enumerate(cores):
             try:

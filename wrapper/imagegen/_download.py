@@ -39,7 +39,7 @@ import mimetypes
 import os
 import re
 import secrets
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import IO, TypedDict, Unpack
 
@@ -65,6 +65,7 @@ __all__ = [
     "check_target",
     "download_outputs",
     "download_plan",
+    "iter_write_checks",
 ]
 
 logger = logging.getLogger("imagegen")
@@ -76,6 +77,8 @@ _CREDENTIAL_HEADERS = ("authorization", "x-api-key", "proxy-authorization")
 _SAFE_EXTENSION = re.compile(r"\.[a-z0-9]{1,5}")
 # Answers of an image host (or the CDN or proxy in front of it) that may differ next time.
 _TRANSIENT_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+# The name of `check_target`'s probe file, before its random part.
+_WRITE_CHECK = ".imagegen-write-check-"
 
 
 class DownloadedFiles(list[Path]):
@@ -157,7 +160,7 @@ def check_target(directory: str | os.PathLike[str]) -> Path:
     """
     path = _directory_path(directory, "download_to")
     _ensure_directory(path, "download_to", create=True)
-    probe = path / f".imagegen-write-check-{secrets.token_hex(8)}.part"
+    probe = path / f"{_WRITE_CHECK}{secrets.token_hex(8)}.part"
     created = False
     try:
         with probe.open("xb"):
@@ -173,6 +176,15 @@ def check_target(directory: str | os.PathLike[str]) -> Path:
             with contextlib.suppress(OSError):
                 probe.unlink()
     return path
+
+
+def iter_write_checks(directory: Path) -> Iterator[Path]:
+    """The files `check_target` made in `directory` to prove it writable: each lives for two
+    system calls, so one found is what a process killed between them left."""
+    pattern = re.compile(re.escape(_WRITE_CHECK) + r"[0-9a-f]{16}\.part")
+    for path in directory.glob(f"{_WRITE_CHECK}*.part"):
+        if pattern.fullmatch(path.name):
+            yield path
 
 
 def download_plan(

@@ -53,7 +53,13 @@ class Pacing:
     seconds from its last renewal (each look at its generation in progress renews it), so a
     lease whose process died ends that long after; keep it longer than the polls' longest
     interval (`PollSchedule.max_early_interval`, 30 s), or a lease ends between two looks. A
-    create whose slot another client holds asks again every `lease_poll` seconds at most.
+    create whose slot another client holds asks again every `lease_poll` seconds at most: the
+    slot is released the moment its generation is seen finished, and each waiting client sees
+    that at its next ask, so a handoff costs up to `lease_poll` (half of it on average, less with
+    several waiting). Half a second is well under one per cent of generations of one to three
+    minutes, for two limiter calls a second per waiting client (tests/wrapper/
+    test_batch_processes.py: four batch processes of 60 s generations reach 0.97 to 0.98 of
+    the account's bound).
     """
 
     creates_per_window: int = attrs.field(default=10, validator=attrs.validators.ge(1))
@@ -62,7 +68,7 @@ class Pacing:
     margin: float = attrs.field(default=0.5, validator=attrs.validators.ge(0))
     max_wait: float = attrs.field(default=300.0, validator=attrs.validators.ge(0))
     lease_ttl: float = attrs.field(default=60.0, validator=attrs.validators.gt(0))
-    lease_poll: float = attrs.field(default=2.0, validator=attrs.validators.gt(0))
+    lease_poll: float = attrs.field(default=0.5, validator=attrs.validators.gt(0))
 
 
 class CreatePacer:

@@ -213,6 +213,12 @@ class SQLiteLimiter:
                 check_same_thread=False,  # guarded by self._lock
             )
             connection.execute("PRAGMA journal_mode=WAL")
+            # No fsync per commit (WAL's NORMAL): every step is a write, and waiting clients
+            # ask often, so with FULL each one held the write lock for a disk flush (a
+            # millisecond or more) and a lease's release queued behind them. A process killed
+            # loses nothing committed; a power cut may lose the last steps, which restarts
+            # every process of the machine anyway.
+            connection.execute("PRAGMA synchronous=NORMAL")
             connection.executescript(_SCHEMA)
             self._connection, self._pid = connection, os.getpid()
         return self._connection

@@ -22,6 +22,7 @@ from ._calls import ClientCalls, ImagesCalls, PageWalk
 from ._clock import Clock
 from ._core import DEFAULT, AuthHeader, ClientCore
 from ._io import AsyncIO, SyncIO, awaitable, awaitable_stream, blocking, blocking_stream
+from ._observe import OnEvent
 from ._pacing import Pacing
 from ._retry import RetryPolicy
 from ._spec.calls import AsyncClientMethods, AsyncImagesMethods, ClientMethods, ImagesMethods
@@ -65,6 +66,7 @@ class _Configured(Generic[HttpT]):
         retry: RetryPolicy | None = None,
         pacing: Pacing | None = Pacing(),  # noqa: B008 - frozen, safe to share
         limiter: Limiter | str | None = None,
+        on_event: OnEvent | None = None,
     ) -> None:
         self._core = ClientCore(
             api_key=api_key,
@@ -78,6 +80,7 @@ class _Configured(Generic[HttpT]):
             http_client=http_client,
             http_type=self._http_type,
             timeout=timeout,
+            on_event=on_event,
         )
         http = self._core.http
         assert isinstance(http, self._http_type)  # ClientCore checked it
@@ -132,8 +135,10 @@ class Client(
     `RetryPolicy` as `retry`). `pacing=None` turns client-side pacing off. `limiter` shares the
     pacing with every client of the account (`imagegen.limiter`): a `Limiter`, or a URL
     (`sqlite:///PATH`, `redis://HOST:PORT/DB`); it defaults to `IMAGEGEN_LIMITER_URL`, else to
-    this client alone. `http_client` may be any `httpx.Client` (it is closed only by its owner);
-    `clock` is for tests.
+    this client alone. `on_event` is called with each event of `imagegen.events` (requests,
+    retries, pacing waits, reconciliations, status changes, downloads) as it happens.
+    `http_client` may be any `httpx.Client` (it is closed only by its owner); `clock` is for
+    tests.
     """
 
     generate = blocking(ClientCalls.generate)

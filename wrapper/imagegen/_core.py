@@ -61,6 +61,7 @@ from ._errors import (
 )
 from ._io import Close, Offload, Plan, Read, Sleep, Transmit, WithCreateLock
 from ._net import is_loopback_host
+from ._observe import Observer, OnEvent
 from ._operations import Operation
 from ._pacing import OWN_ACCOUNT, CreatePacer, Pacing
 from ._retry import Outcome, RetryPolicy, RetryState, decide, describe
@@ -199,6 +200,7 @@ class ClientCore:
         http_client: httpx.Client | httpx.AsyncClient | None,
         http_type: type[httpx.Client] | type[httpx.AsyncClient],
         timeout: Any,
+        on_event: OnEvent | None = None,
     ) -> None:
         key = _checked_key(api_key if api_key is not None else os.environ.get("IMAGEGEN_API_KEY"))
         url = base_url if base_url is not None else os.environ.get("IMAGEGEN_BASE_URL")
@@ -221,6 +223,7 @@ class ClientCore:
         self.clock: Clock = clock if clock is not None else SystemClock()
         self.retry = retry if retry is not None else RetryPolicy(max_retries=max_retries)
         self.pacer = _pacer(pacing, self.clock, limiter)
+        self.observer = Observer(on_event)
         self._key = Secret(key)
         self._known: collections.deque[str] = collections.deque(maxlen=_KNOWN_IDS)
         self._known_set: set[str] = set()
@@ -500,19 +503,28 @@ class ClientCore:
         """Send an API request and read its answer, following redirects by hand (`follow`).
         Every failure to get an answer is the SDK's exception here, as the retries expect."""
         request = self.build(operation)
+        observer = self.observer
         for _ in range(MAX_REDIRECTS + 1):
+            started = self.clock.monotonic() if observer.hook is not None else 0.0
             try:
                 response: httpx.Response = yield Transmit(request)
             except httpx.RequestError as exc:
-                raise self.connection_error(exc) from exc
+                error = self.connection_error(exc)
+                self._observe_request(operation, request, started, None, error)
+                raise error from exc
             following = self.follow(request, response)
             if following is None:
                 try:
                     yield Read(response)
                 except httpx.RequestError as exc:
                     yield Close(response)
-                    raise self.broken_answer(operation, response, exc) from exc
+                    broken = self.broken_answer(operation, response, exc)
+                    self._observe_request(operation, request, started, response, broken)
+                    raise broken from exc
+                if observer.hook is not None:
+                    self._observe_request(operation, request, started, response, None)
                 return response
+            self._observe_request(operation, request, started, response, None)
             yield Close(response)
             request = following
         # Still a redirect after as many as a browser follows: an answer no call can use.
@@ -523,6 +535,31 @@ class ClientCore:
             code=UNEXPECTED_RESPONSE,
             request_id=response.headers.get("x-request-id"),
             headers=response.headers,
+        )
+
+    def _observe_request(
+        self,
+        operation: Operation,
+        request: httpx.Request,
+        started: float,
+        response: httpx.Response | None,
+        error: ImagegenError | None,
+    ) -> None:
+        if self.observer.hook is None:
+            return
+        self.observer.emit(
+            "request",
+            operation=operation.operation_id,
+            method=request.method,
+            status=None if response is None else response.status_code,
+            request_id=None if response is None else response.headers.get("x-request-id"),
+            elapsed=max(self.clock.monotonic() - started, 0.0),
+            error=None if error is None else describe(error),
+        )
+
+    def _observe_retry(self, operation: str, state: RetryState, delay: float, cause: Any) -> None:
+        self.observer.emit(
+            "retry", operation=operation, attempt=state.retries, delay=delay, cause=describe(cause)
         )
 
     def call_plan(self, operation: Operation, deadline: float | None = None) -> Plan[Any]:
@@ -547,6 +584,7 @@ class ClientCore:
                 if delay is None:
                     given_up(exc, operation)
                     raise exc
+                self._observe_retry(operation.operation_id, state, delay, exc)
                 yield Sleep(delay)
                 continue
             if isinstance(result, Generation):
@@ -586,12 +624,14 @@ class ClientCore:
                     if delay is None:
                         given_up(exc, operation)
                         raise exc
+                    self._observe_retry(operation.operation_id, state, delay, exc)
                     yield Sleep(delay)
                     continue
                 # It may exist. Unless the server said it was created (a 2xx we could not
                 # read), wait as for a retry first: the server may still be committing it.
                 delay = state.next_delay(exc) if outcome is Outcome.LOOK_THEN_RETRY else None
                 if delay is not None:
+                    self._observe_retry(operation.operation_id, state, delay, exc)
                     yield Sleep(delay)
                 found = yield from self.reconcile_plan(body, sent_at, sent_mono, exc)
                 if found is not None:
@@ -623,6 +663,9 @@ class ClientCore:
             raise cause from exc
         window = self.lost_create_window(answer, sent_at, sent_mono)
         found = self.match_lost_create(page, body, window)
+        self.observer.emit(
+            "reconcile", found=found is not None, generation_id=found.id if found else None
+        )
         if found is None:
             return None
         why = describe(cause)
@@ -643,6 +686,9 @@ class ClientCore:
         sent_mono = self.clock.monotonic() - max(self.clock.time() - sent_at, 0.0)
         window = self.lost_create_window(answer, sent_at, sent_mono)
         found = self.match_lost_create(page, body, window, taken)
+        self.observer.emit(
+            "reconcile", found=found is not None, generation_id=found.id if found else None
+        )
         if found is None:
             return None
         why = "its process stopped before it was answered"
@@ -679,6 +725,9 @@ class ClientCore:
             if blocking:
                 generation_id = blocking[0]
                 logger.info("pacing: waiting for generation %s to finish first", generation_id)
+                self.observer.emit(
+                    "pacing", limit="in_progress", seconds=None, generation_id=generation_id
+                )
                 try:
                     yield from self.wait_plan(generation_id, timeout=pacer.pacing.max_wait)
                 except ImagegenError as exc:
@@ -695,12 +744,14 @@ class ClientCore:
                     "asking again in %.1f s",
                     delay,
                 )
+                self.observer.emit("pacing", limit="lease", seconds=delay)
                 yield Sleep(delay)
                 continue
             delay = yield from self.limits_plan(pacer.window_wait)
             if delay <= 0:
                 return
             logger.info("pacing: waiting %.1f s for room in the create rate window", delay)
+            self.observer.emit("pacing", limit="window", seconds=delay)
             yield Sleep(min(delay, pacer.pacing.lease_ttl / 3))
 
     def wait_plan(
@@ -728,6 +779,7 @@ class ClientCore:
                 timeout=timeout,
                 on_update=on_update,
                 schedule=schedule,
+                observer=self.observer,
             )
         )
 
@@ -754,6 +806,7 @@ class ClientCore:
                 strict=strict,
                 retry=self.retry,
                 clock=self.clock,
+                observer=self.observer,
             )
         )
 

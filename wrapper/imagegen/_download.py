@@ -51,6 +51,7 @@ from ._errors import ImagegenError, InvalidRequestError
 from ._images import SNIFF_BYTES, format_size, image_type_from_content_type, sniff_image_type
 from ._io import CHUNK_BYTES, AsyncIO, Chunks, Close, NextChunk, Plan, Sleep, SyncIO, Transmit
 from ._net import is_loopback_host
+from ._observe import Observer
 from ._retry import RetryPolicy, delay_requested
 from ._secrets import scrub_error
 from ._types import Generation
@@ -196,6 +197,7 @@ def download_plan(
     strict: bool = True,
     retry: RetryPolicy | None = None,
     clock: Clock | None = None,
+    observer: Observer | None = None,
 ) -> Plan[DownloadedFiles]:
     """Save every output of a finished `generation` into `directory` (created if missing),
     one after another; `http` only builds the requests (the runner sends them).
@@ -206,17 +208,40 @@ def download_plan(
     plan = _Plan(generation, directory, max_bytes, retry, clock)
     saved: list[Path] = []
     errors: dict[str, str] = {}
+    events = observer if observer is not None and observer.hook is not None else None
     for index, url in enumerate(generation.output_images):
         attempts = plan.attempts(url)
         while True:
             try:
-                saved.append((yield from _save(http, url, plan.target(index), max_bytes)))
+                path = yield from _save(http, url, plan.target(index), max_bytes)
+                saved.append(path)
+                if events is not None:
+                    size = path.stat().st_size
+                    events.emit(
+                        "download",
+                        generation_id=generation.id,
+                        index=index,
+                        path=str(path),
+                        bytes=size,
+                    )
                 break
             except (_Refused, httpx.HTTPError, OSError) as exc:
                 delay = attempts.next_delay(exc)
                 if delay is None:
                     errors[url] = attempts.reason(exc)
+                    if events is not None:
+                        events.emit(
+                            "download", generation_id=generation.id, index=index, error=errors[url]
+                        )
                     break
+                if events is not None:
+                    events.emit(
+                        "retry",
+                        operation="download",
+                        attempt=attempts.made,
+                        delay=delay,
+                        cause=type(exc).__name__,
+                    )
             yield Sleep(delay)
     return plan.result(saved, errors, strict)
 

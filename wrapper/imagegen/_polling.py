@@ -49,6 +49,7 @@ from ._errors import (
     WaitTimeoutError,
 )
 from ._io import Plan, Sleep
+from ._observe import Observer
 from ._parsing import unknown_status_error
 from ._types import Generation
 from ._validation import check_generation_id
@@ -226,8 +227,10 @@ class _Wait:
         timeout: float | None,
         on_update: Callable[[Generation], object] | None,
         schedule: PollSchedule | None,
+        observer: Observer | None = None,
     ) -> None:
         self.generation_id = check_generation_id(generation_id)
+        self.observer = observer
         if timeout is not None and (
             isinstance(timeout, bool)
             or not isinstance(timeout, (int, float))
@@ -264,6 +267,13 @@ class _Wait:
             raise unknown_status_error(self.generation_id, generation.status)
         status = GenerationStatus(generation.status)  # the member, also for a known plain str
         if status != self.last_status:
+            if self.observer is not None:
+                self.observer.emit(
+                    "status",
+                    generation_id=self.generation_id,
+                    status=str(status),
+                    previous=None if self.last_status is None else str(self.last_status),
+                )
             self.last_status = status
             if self.on_update is not None:
                 self.on_update(generation)
@@ -303,6 +313,7 @@ def wait_plan(
     timeout: float | None = DEFAULT_WAIT_TIMEOUT,
     on_update: Callable[[Generation], object] | None = None,
     schedule: PollSchedule | None = None,
+    observer: Observer | None = None,
 ) -> Plan[Generation]:
     """Poll `fetch(generation_id, deadline)` until the generation succeeds, and return it.
 
@@ -314,7 +325,7 @@ def wait_plan(
     sleeping no later than `deadline`; a failure it gives up on after the deadline ends the wait
     as a `WaitTimeoutError`, any other propagates.
     """
-    wait = _Wait(generation_id, clock, timeout, on_update, schedule)
+    wait = _Wait(generation_id, clock, timeout, on_update, schedule, observer)
     while True:
         try:
             generation = yield from fetch(wait.generation_id, wait.deadline)

@@ -6,18 +6,8 @@ calling thread (or event loop) the moment each happens. `Client` and `AsyncClien
 same events in the same order, since both run the same plans. A hook that raises never breaks
 the call: the first failure is logged (with its traceback) and later ones are dropped.
 
-- `RequestEvent`: each API request answered, or failed with no answer. `operation`, `method`,
-  `status` (None: no answer), `request_id`, `elapsed` (seconds), `error`.
-- `RetryEvent`: before each retry's wait. `operation` (`"download"` for an output),
-  `attempt` (1: the first retry), `delay` (seconds), `cause`.
-- `PacingEvent`: before each pacing wait. `limit` (`"window"`, `"lease"` or `"in_progress"`),
-  `seconds` (None: until the generation ends), `generation_id`.
-- `ReconcileEvent`: after a lost create was looked for in listImages. `found`,
-  `generation_id`.
-- `StatusEvent`: each change of a waited-for generation's status (the first look's too).
-  `generation_id`, `status`, `previous`.
-- `DownloadEvent`: each output saved, or given up on. `generation_id`, `index`, `path`,
-  `bytes`, `error`.
+The table of events (when each comes, what it holds) is in docs/client.md, "Events"; each
+class below says the same in its docstring.
 
 Every event is a frozen attrs record with a `kind` (the lowercase name: `"request"`, ...)
 and `attributes()`, its fields as a flat dict of str, int, float and bool (None left out), as

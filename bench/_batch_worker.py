@@ -13,41 +13,16 @@ from __future__ import annotations
 import json
 import os
 import sys
-import time
 
 from imagegen import Client
-
-
-class SandboxTime:
-    """The served sandbox's ScaledClock, seen from another process: `speed` times real time,
-    reading `sandbox_time` at the epoch moment `real_time`. Every process anchored alike reads
-    the same sandbox time, the one the sandbox writes in `createdAt` and `Date`, so the client's
-    timings (pacing, polling, the lease) are all the documented ones, in sandbox seconds."""
-
-    def __init__(self, speed: float, sandbox_time: float, real_time: float) -> None:
-        self.speed = speed
-        self._sandbox_time = sandbox_time
-        self._real_time = real_time
-
-    def time(self) -> float:
-        return self._sandbox_time + (time.time() - self._real_time) * self.speed
-
-    def monotonic(self) -> float:
-        return time.monotonic() * self.speed
-
-    def sleep(self, seconds: float) -> None:
-        if seconds > 0:
-            time.sleep(seconds / self.speed)
-
-    async def asleep(self, seconds: float) -> None:
-        import asyncio
-
-        await asyncio.sleep(max(seconds, 0.0) / self.speed)
+from imagegen.sandbox import ScaledClock
 
 
 def main() -> None:
     config = json.loads(sys.argv[1])
-    clock = SandboxTime(config["speed"], config["sandbox_time"], config["real_time"])
+    clock = ScaledClock.reading(
+        config["speed"], sandbox_time=config["sandbox_time"], real_time=config["real_time"]
+    )
     with open(config["items"], encoding="utf-8") as file:
         items = json.load(file)
     with Client(

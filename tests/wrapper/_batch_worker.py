@@ -12,12 +12,13 @@ and `log_level` (the imagegen logger's records to stderr, stamped with the sandb
 comes from IMAGEGEN_API_KEY, never from the command line.
 
 The client runs on the sandbox's clock, as an in-process client of a sped-up sandbox does (the
-CLI's `--sandbox`): `SandboxTime` is that clock seen from another process, anchored on the epoch
-time both read, so every process computes the same sandbox time, the one the sandbox writes in
-`createdAt` and `Date`. The client's own timings are then all sandbox seconds, as they would be
-seconds against the real API: the documented pacing (10 creates per 60 s, its margin, the lease
-TTL), the polling schedule learned from `totalTime`, retry backoffs, the journal's `sent_at`.
-What stays real is what a process costs: start-up, requests, the limiter's round trips.
+CLI's `--sandbox`): `ScaledClock.reading` is that clock seen from another process, anchored on
+the epoch time both read, so every process computes the same sandbox time, the one the sandbox
+writes in `createdAt` and `Date`. The client's own timings are then all sandbox seconds, as
+they would be seconds against the real API: the documented pacing (10 creates per 60 s, its
+margin, the lease TTL), the polling schedule learned from `totalTime`, retry backoffs, the
+journal's `sent_at`. What stays real is what a process costs: start-up, requests, the limiter's
+round trips.
 """
 
 from __future__ import annotations
@@ -26,38 +27,13 @@ import json
 import logging
 import os
 import sys
-import time
 
 from imagegen import Client, Pacing
-
-
-class SandboxTime:
-    """A served sandbox's ScaledClock, from another process: `speed` times real time, reading
-    `sandbox_time` at the epoch moment `real_time`."""
-
-    def __init__(self, speed: float, sandbox_time: float, real_time: float) -> None:
-        self.speed = speed
-        self._sandbox_time = sandbox_time
-        self._real_time = real_time
-
-    def time(self) -> float:
-        return self._sandbox_time + (time.time() - self._real_time) * self.speed
-
-    def monotonic(self) -> float:
-        return time.monotonic() * self.speed
-
-    def sleep(self, seconds: float) -> None:
-        if seconds > 0:
-            time.sleep(seconds / self.speed)
-
-    async def asleep(self, seconds: float) -> None:
-        import asyncio
-
-        await asyncio.sleep(max(seconds, 0.0) / self.speed)
+from imagegen.sandbox import ScaledClock
 
 
 class _SandboxTimeFormatter(logging.Formatter):
-    def __init__(self, clock: SandboxTime) -> None:
+    def __init__(self, clock: ScaledClock) -> None:
         super().__init__("%(message)s")
         self._clock = clock
 
@@ -67,7 +43,9 @@ class _SandboxTimeFormatter(logging.Formatter):
 
 def main() -> None:
     config = json.loads(sys.argv[1])
-    clock = SandboxTime(config["speed"], config["sandbox_time"], config["real_time"])
+    clock = ScaledClock.reading(
+        config["speed"], sandbox_time=config["sandbox_time"], real_time=config["real_time"]
+    )
     if config.get("log_level"):  # to stderr, each record at its moment on the sandbox's clock
         handler = logging.StreamHandler()
         handler.setFormatter(_SandboxTimeFormatter(clock))

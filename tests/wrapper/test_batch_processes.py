@@ -4,7 +4,7 @@ four batches sharing one account through the SQLite and the Redis limiter (at th
 no 429), and one of four killed while its generation holds the account's slot.
 
 The sandbox's clock runs 15 or 30 times real time and the workers' clients run on that clock
-(`_batch_worker.SandboxTime`), so every timing of the client is the documented one in sandbox
+(`ScaledClock.reading`), so every timing of the client is the documented one in sandbox
 seconds, and the sandbox's waits (`Retry-After`) are given on its own clock
 (`real_time_clients=False`). Moments are the sandbox's own record (`createdAt`, `totalTime`,
 its request counts, its ledger). Real processes must run, so these tests wait in real time,
@@ -37,6 +37,8 @@ from imagegen.sandbox._control import SandboxControl
 from imagegen.sandbox._server import running_server
 from PIL import Image
 
+from bench.batch import fastest_makespan
+
 # A sandbox minute in two real seconds where what is measured is the library's own timing (a
 # batch killed and run again, a lease outliving its process); in four where it is throughput,
 # so that what real processes cost (tens of real milliseconds a handoff, more on a loaded
@@ -47,8 +49,6 @@ WORKER = Path(__file__).with_name("_batch_worker.py")
 JOURNAL = "imagegen-batch.sqlite3"
 _TIMEOUT = 60.0  # real seconds: the longest one worker may take to end
 # The API's limits, which the sandbox enforces.
-CREATES_PER_WINDOW = 10
-WINDOW = 60.0
 
 
 @pytest.fixture
@@ -362,21 +362,6 @@ def test_a_batch_killed_at_random_moments_finishes_every_item_once(
 _DURATION = 60
 _PER_PROCESS = 2
 TARGET = 0.95
-
-
-def fastest_makespan(durations: Sequence[float]) -> float:
-    """The earliest moment the last of these generations (in creation order, from the first
-    create at 0) can end under the two limits: one in progress at a time, and at most 10
-    creates in any 60 s (`bench/batch.py`'s bound)."""
-    starts: list[float] = []
-    for index in range(len(durations)):
-        earliest = 0.0
-        if index >= 1:
-            earliest = starts[index - 1] + durations[index - 1]
-        if index >= CREATES_PER_WINDOW:
-            earliest = max(earliest, starts[index - CREATES_PER_WINDOW] + WINDOW)
-        starts.append(earliest)
-    return starts[-1] + durations[-1]
 
 
 def _throughput(generations: list[dict[str, Any]]) -> tuple[float, float, float]:

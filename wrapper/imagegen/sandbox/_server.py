@@ -49,6 +49,16 @@ class ScaledClock:
         self._start_time = self._base.time()
         self._jumped = 0.0
 
+    @classmethod
+    def reading(cls, speed: float, *, sandbox_time: float, real_time: float) -> ScaledClock:
+        """The clock of a sandbox served by another process, read from this one: it read
+        `sandbox_time` (its `time()`) at the epoch moment `real_time` (`time.time()`). Every
+        process made alike reads the time the sandbox writes in `createdAt` and `Date`, so a
+        client on it paces, polls and leases in sandbox seconds."""
+        clock = cls(speed)
+        clock._start_time = sandbox_time + (clock._base.time() - real_time) * speed
+        return clock
+
     def advance(self, seconds: float) -> None:
         if seconds < 0:
             raise ValueError(f"a clock cannot go back (advance by {seconds})")

@@ -90,6 +90,32 @@ def test_generate_shows_live_progress_then_the_saved_file(tmp_path):
         assert (image.format, image.size) == ("PNG", (1024, 576))
 
 
+_CSI = re.compile(r"(\x1b\[[0-9;?]*[A-Za-z])+$")
+
+
+def test_v_lines_print_above_the_live_line_not_into_it(tmp_path):
+    """Each -v line starts a line of its own on the terminal: printed through the live
+    display's console, which clears its line first (a plain write would land after the
+    spinner's text, and the next redraw would erase it)."""
+    child, transcript = _spawn(
+        ["generate", "-v", "--sandbox", "A fox sandbox:duration=30", "--out", str(tmp_path)],
+        IMAGEGEN_SANDBOX_SPEED="60",
+    )
+    child.expect(pexpect.EOF)
+    child.close()
+    shown = transcript.getvalue()
+    assert child.exitstatus == 0, shown
+    assert "\x1b[?25l" in shown  # the live display ran
+    lines = list(re.finditer(r"imagegen: (request|status|download) ", shown))
+    kinds = [m.group(1) for m in lines]
+    assert kinds[0] == "request"
+    assert "status" in kinds
+    assert kinds[-1] == "download"
+    for match in lines:
+        before = _CSI.sub("", shown[: match.start()])
+        assert before == "" or before.endswith(("\n", "\r")), repr(shown[: match.end()][-200:])
+
+
 @pytest.fixture
 def served_sandbox(tmp_path) -> Iterator[tuple[str, str]]:
     """`imagegen sandbox` in its own process on a free port, its clock 30x real time; yields

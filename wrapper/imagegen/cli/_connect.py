@@ -24,6 +24,7 @@ from ._parser import DEFAULT_SANDBOX_SPEED
 
 if TYPE_CHECKING:
     from .._client import Client
+    from .._observe import OnEvent
     from .._retry import RetryPolicy
     from ..limiter import RedisLimiter
     from ..sandbox import SandboxControl
@@ -58,10 +59,11 @@ class Connection:
 
 
 @contextlib.contextmanager
-def connect(args: argparse.Namespace) -> Iterator[Connection]:
+def connect(args: argparse.Namespace, on_event: OnEvent | None = None) -> Iterator[Connection]:
+    """The command's client; `on_event` is its hook (`-v`'s printer), if any."""
     _check_limiter_env()  # the client reads it; a mistake there is the user's setting to fix
     if args.sandbox:
-        with _sandbox_connection(args) as connection:
+        with _sandbox_connection(args, on_event) as connection:
             yield connection
         return
     api_key = args.api_key or os.environ.get(API_KEY_ENV) or None
@@ -97,6 +99,7 @@ def connect(args: argparse.Namespace) -> Iterator[Connection]:
             http_client=http,
             clock=WatchedClock(clock, watch),
             retry=_retry_policy(args),
+            on_event=on_event,
         ) as client,
     ):
         yield Connection(
@@ -223,7 +226,7 @@ def _sandbox_app(clock: Clock) -> Any:
 
 
 @contextlib.contextmanager
-def _sandbox_connection(args: argparse.Namespace) -> Iterator[Connection]:
+def _sandbox_connection(args: argparse.Namespace, on_event: OnEvent | None) -> Iterator[Connection]:
     speed = _sandbox_speed(args)
     import httpx
 
@@ -244,6 +247,7 @@ def _sandbox_connection(args: argparse.Namespace) -> Iterator[Connection]:
             http_client=http,
             clock=WatchedClock(clock, watch),
             retry=_retry_policy(args),
+            on_event=on_event,
         ) as client,
     ):
         yield Connection(

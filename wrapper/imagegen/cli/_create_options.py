@@ -58,6 +58,8 @@ RESERVED_OPTIONS: Final = frozenset(
         "--sandbox",
         "--sandbox-speed",
         "--json",
+        "-v",
+        "--verbose",
         "--image",
         "--param",
         "--no-wait",

@@ -60,7 +60,12 @@ def _run(args: argparse.Namespace, out: Output) -> int:
     try:
         if args.command == "sandbox":
             return _serve_sandbox(args, out)
-        with connect(args) as connection:
+        on_event = None
+        if args.verbose:
+            from ._verbose import printer
+
+            on_event = printer(out)
+        with connect(args, on_event) as connection:
             return COMMANDS[args.command](args, connection, out)
     except Interrupted as interrupted:
         return _report_interrupted(out, interrupted)

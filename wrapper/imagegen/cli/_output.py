@@ -3,6 +3,7 @@
 - Results: stdout. Under `--json`, stdout holds one JSON document and nothing else (`batch`:
   JSON lines, one object per line); the progress lines a human or a log may still want go to
   stderr.
+- `-v` lines (`_verbose.py`): stderr, or above the live line when the terminal shows one.
 - Errors: one line on stderr (and, under `--json`, an `{"error": ...}` document on stdout).
 - On a terminal (stdout is a TTY, not `--json`), waits are shown live with rich. Without rich
   (the `cli` extra not installed) a terminal gets the plain lines a pipe gets: decided when
@@ -70,6 +71,18 @@ class Output:
             self.live_console.print(line, markup=False, style="dim", soft_wrap=True)
         elif self.terminal:
             self.console.print(line, markup=False, style="dim", soft_wrap=True)
+        else:
+            print(line, file=self.stderr, flush=True)
+
+    def event(self, line: str) -> None:
+        """A `-v` line: stderr's. Where a live display is drawn on the terminal stderr goes to,
+        through the display's console, which prints it above the live line (a plain write
+        there would be overwritten by the next redraw, or break it)."""
+        if self.live_console is not None:  # `batch`'s live line, on stderr
+            self.live_console.print(line, markup=False, highlight=False, soft_wrap=True)
+        elif self.terminal and stream_is_terminal(self.stderr):
+            # A wait's live line is drawn on stdout's console, and stderr is that terminal too.
+            self.console.print(line, markup=False, highlight=False, soft_wrap=True)
         else:
             print(line, file=self.stderr, flush=True)
 

@@ -172,6 +172,13 @@ def _common_options(json_help: str = _JSON_HELP) -> argparse.ArgumentParser:
         f"$IMAGEGEN_SANDBOX_SPEED or {DEFAULT_SANDBOX_SPEED:g})",
     )
     group.add_argument("--json", action="store_true", help=json_help)
+    group.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="print each request, retry, pacing wait, status change and download as a line "
+        "on stderr (never the key)",
+    )
     return common
 
 

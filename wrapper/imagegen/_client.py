@@ -65,6 +65,7 @@ class _Configured(Generic[HttpT]):
         retry: RetryPolicy | None = None,
         pacing: Pacing | None = Pacing(),  # noqa: B008 - frozen, safe to share
         limiter: Limiter | str | None = None,
+        app_info: str | None = None,
     ) -> None:
         self._core = ClientCore(
             api_key=api_key,
@@ -78,6 +79,7 @@ class _Configured(Generic[HttpT]):
             http_client=http_client,
             http_type=self._http_type,
             timeout=timeout,
+            app_info=app_info,
         )
         http = self._core.http
         assert isinstance(http, self._http_type)  # ClientCore checked it
@@ -134,6 +136,12 @@ class Client(
     (`sqlite:///PATH`, `redis://HOST:PORT/DB`); it defaults to `IMAGEGEN_LIMITER_URL`, else to
     this client alone. `http_client` may be any `httpx.Client` (it is closed only by its owner);
     `clock` is for tests.
+
+    Every request says `User-Agent: imagegen-python/V httpx/V python/V`, then `app_info` (your
+    application, such as `"myapp/1.2 (+https://example.com)"`: printable ASCII) after a space;
+    a User-Agent that `http_client` sets itself is sent instead, as it is. Each result of a
+    call carries its answer's request id and rate-limit headers as `.response`
+    (`ResponseInfo`).
     """
 
     generate = blocking(ClientCalls.generate)

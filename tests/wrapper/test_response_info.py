@@ -257,3 +257,14 @@ def test_every_operations_result_class_has_response_outside_its_value() -> None:
         assert field.hash is None  # follows eq: out of the hash too
     for cls in (results.Credits, results.ApiKeyInfo):  # nested only: no answer of their own
         assert "response" not in attrs.fields_dict(cls)
+
+
+def test_a_request_id_that_echoes_the_key_does_not_show_it(sandbox: Sandbox) -> None:
+    def echo(response: httpx.Response) -> None:
+        response.headers["X-Request-ID"] = f"req_{sandbox.api_key}_1"
+
+    http = sandbox.http_client(event_hooks={"response": [echo]})
+    status = sandbox.client(http_client=http).status()
+    assert status.response is not None
+    assert status.response.request_id == "req_<redacted>_1"
+    assert sandbox.api_key not in repr(status.response)

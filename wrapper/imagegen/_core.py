@@ -67,7 +67,7 @@ from ._net import is_loopback_host
 from ._operations import Operation
 from ._pacing import OWN_ACCOUNT, CreatePacer, Pacing
 from ._retry import Outcome, RetryPolicy, RetryState, decide, describe
-from ._secrets import Secret, install_filter, scrub_error
+from ._secrets import REDACTED, Secret, install_filter, scrub_error
 from ._spec.calls import (
     create_image_operation,
     get_image_operation,
@@ -365,10 +365,14 @@ class ClientCore:
                 response.headers.get("x-request-id"),
             )
         try:
-            return _parse_response()(operation.operation_id, response, now=self.clock.time())
+            result = _parse_response()(operation.operation_id, response, now=self.clock.time())
         except APIError as exc:
             exc.retryable = decide(exc, creates=operation.creates).sends_again
             raise scrub_error(exc) from None
+        request_id = result.response.request_id
+        if request_id is not None and self._key.reveal() in request_id:
+            result = _without_key(result, self._key)  # a server that echoes the key
+        return result
 
     def retry_state(self, operation: Operation, deadline: float | None = None) -> RetryState:
         return RetryState(
@@ -784,6 +788,14 @@ def _parse_response() -> Callable[..., Any]:
     from ._parsing import parse_response
 
     return parse_response
+
+
+def _without_key(result: Any, key: Secret) -> Any:
+    """`result` with the key taken out of its answer's request id (its repr shows it)."""
+    import attrs
+
+    request_id = result.response.request_id.replace(key.reveal(), REDACTED)
+    return attrs.evolve(result, response=attrs.evolve(result.response, request_id=request_id))
 
 
 def _pacer(

@@ -15,7 +15,8 @@ of the user-facing surface that mirrors the spec, so a change of the spec reache
   its JSON name in its facts.
 - `_spec/results.py`: the result classes of the answers (attrs records: required fields typed
   plainly, optional ones `| None`, string enums as `Literal`s) and their `SHAPES`, by which
-  `_parsing.read` reads every answer.
+  `_parsing.read` reads every answer; each class an operation answers with also gets
+  `response` (its answer's `ResponseInfo`, outside equality, hashing and repr).
 - `_spec/operations.py`: every operation of the spec (method, path, parameters, success
   status), for the tests that hold the wrapper's tables to the spec.
 - `_spec/calls.py`: each operation's request builder (its parameters checked by the spec's
@@ -59,6 +60,8 @@ CREATE_BY_HAND = ("prompt", "images_url", "images_base64")
 # The keyword arguments of create, generate and generate_many items besides the spec's fields:
 # a field of one of these Python names would be shadowed by it.
 _CREATE_ARGUMENTS = frozenset({"prompt", "images", "timeout", "on_update", "download_to"})
+# The attribute of every operation's result class that holds its answer's `ResponseInfo`.
+RESPONSE_ATTRIBUTE = "response"
 _PY_TYPES = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}
 
 
@@ -526,6 +529,8 @@ def results_module(spec: Mapping[str, Any]) -> str:
                 },
             )
     order = list(dict.fromkeys(CLASS_OF_SCHEMA.values()))
+    # The classes an operation answers with carry their answer's `ResponseInfo`.
+    answered = {cls for cls, _ in envelopes.values()}
     # Nested classes first, so each class's annotations name classes defined above it.
     order.sort(key=lambda c: any(f["nested"] for f in classes[c].values()))
     lines = [
@@ -542,6 +547,11 @@ def results_module(spec: Mapping[str, Any]) -> str:
         "unknown `status` is, see `_types`): the `Literal` types what the spec promises, so",
         "user code can match on the values, while reading stays tolerant of a value the spec",
         "does not know yet.",
+        "",
+        "Each class an operation answers with has one more attribute, `response`: the",
+        "`ResponseInfo` of the answer it was read from (its request id and rate-limit headers),",
+        "filled in by `_parsing`, None where the result came from no answer of its own. It is",
+        "no part of the result's value: equality, hashing and repr leave it out.",
         '"""',
         "",
         "from __future__ import annotations",
@@ -553,6 +563,7 @@ def results_module(spec: Mapping[str, Any]) -> str:
         "",
         "from .._behaviour import GenerationBehaviour, PageBehaviour",
         "from .._behaviour import models as _models",
+        "from .._behaviour import responses as _responses",
         "",
         f"__all__ = {[*sorted(order), 'RESULT_OF', 'SHAPES']!r}",
         "",
@@ -582,6 +593,18 @@ def results_module(spec: Mapping[str, Any]) -> str:
             else:
                 lines.append(f"    {attribute}: {annotation} | None = None")
             shape.append((attribute, tuple(facts["path"]), kind, required, nested))
+        if cls in answered:
+            if RESPONSE_ATTRIBUTE in fields:
+                raise SpecError(
+                    f"{cls}.{RESPONSE_ATTRIBUTE}: a field of the answer takes the name of the "
+                    "attribute that holds the answer's headers; rename one"
+                )
+            lines += [
+                "    # The answer it was read from: no part of its value (eq, hash, repr).",
+                f"    {RESPONSE_ATTRIBUTE}: _responses.ResponseInfo | None = attrs.field(",
+                "        default=None, eq=False, repr=False",
+                "    )",
+            ]
         shapes[cls] = shape
     lines += [
         "",

@@ -921,6 +921,10 @@ def test_a_new_operation_is_a_method_of_both_clients_served_by_the_sandbox(
         deleted = client.images.delete(made.id)
         out.append([type(deleted).__name__, deleted.id == made.id, deleted.deleted])
         out.append(sandbox.control.request_counts()["deleteImage"])
+        # The new result class holds its answer's request id, outside its value.
+        info = deleted.response
+        out.append([type(info).__name__, info.request_id.startswith("req_")])
+        out.append([deleted == client.images.delete(made.id), "response" in repr(deleted)])
         async def run():
             async with sandbox.async_client(pacing=None) as aclient:
                 return await aclient.images.delete(made)
@@ -939,6 +943,8 @@ def test_a_new_operation_is_a_method_of_both_clients_served_by_the_sandbox(
     assert seen == [
         ["DeletedGeneration", True, True],
         {"503": 1, "200": 1},
+        ["ResponseInfo", True],
+        [True, False],
         True,
         "generation_id",
         "GENERATION_NOT_FOUND",
@@ -953,7 +959,8 @@ async def main(client: imagegen.Client, aclient: imagegen.AsyncClient) -> None:
     adeleted: bool = (await aclient.images.delete("7c9e6679")).deleted
     client.images.delete(3)  # line 7: not an id
     client.images.remove("7c9e6679")  # line 8: no such method
-    print(deleted, adeleted)
+    info: imagegen.ResponseInfo | None = client.images.delete("7c9e6679").response
+    print(deleted, adeleted, info)
 """
 
 
@@ -972,10 +979,13 @@ def test_a_new_operation_is_typed_for_the_users_type_checker(with_delete: Path) 
         adeleted: bool = (await aclient.images.delete("7c9e6679")).deleted
         client.images.delete(3)  # line 7: not an id
         client.images.remove("7c9e6679")  # line 8: no such method
+        info: imagegen.ResponseInfo | None = client.images.delete("7c9e6679").response
+        reveal_type(info)
     """,
     )
     errors = [line for line in done.stdout.splitlines() if ": error:" in line]
     assert [line.split(":")[1] for line in errors] == ["7", "8"], done.stdout
+    assert 'Revealed type is "imagegen._response.ResponseInfo | None"' in done.stdout, done.stdout
 
 
 def test_the_sandbox_injects_a_new_error_code_with_its_status(evolved: Path) -> None:

@@ -140,3 +140,21 @@ def test_the_calls_of_the_spec_load_unset_only_where_a_parameter_needs_it() -> N
     assert "def _unset() -> Any:" in text
     assert "def _generation_status_class() -> type[GenerationStatus]:" in text
     assert "from imagegen._api.models import CreateImageRequest, GenerationStatus" in text
+
+
+def test_every_operations_result_class_gets_response_and_no_nested_class_does() -> None:
+    """The answer's `ResponseInfo` is an attribute of each class an operation answers with,
+    generated (so a class a new operation brings gets it too), outside eq and repr."""
+    text = gen_surface.results_module(_spec())
+    answered = set(gen_surface.CLASS_OF_SCHEMA.values()) - {"Credits", "ApiKeyInfo"}
+    for cls in sorted(answered | {"Credits", "ApiKeyInfo"}):
+        body = text.split(f"\nclass {cls}", 1)[1].split("\n@attrs.frozen", 1)[0]
+        line = "response: _responses.ResponseInfo | None = attrs.field(default=None, eq=False, "
+        assert (line in body.replace("(\n        ", "(")) == (cls in answered), cls
+
+
+def test_a_field_named_response_stops_the_generator() -> None:
+    spec = _spec()
+    spec["components"]["schemas"]["ConnectionStatus"]["properties"]["response"] = {"type": "string"}
+    with pytest.raises(gen_surface.SpecError, match=r"ConnectionStatus\.response: a field"):
+        gen_surface.results_module(spec)

@@ -1,10 +1,11 @@
 """imagegen: a Python SDK for the imagegen image-generation API.
 
-Six public names are loaded on first use (PEP 562 module `__getattr__`), not by
+Seven public names are loaded on first use (PEP 562 module `__getattr__`), not by
 `import imagegen`: `BatchItem`, `PollSchedule`, `DownloadedFiles`, `DownloadError`,
-`InvalidWebhookError` and `WebhookEvent`. Their modules (batches, polling, downloads,
-webhooks) import the parser, validation and generated models, milliseconds each that
-`import imagegen` need not pay (`make bench` holds it at or under 1.3x `import httpx`).
+`InvalidWebhookError`, `WebhookEvent` and `ResponseInfo`. Their modules (batches, polling,
+downloads, webhooks) import the parser, validation and generated models, milliseconds each that
+`import imagegen` need not pay (`make bench` holds it at or under 1.3x `import httpx`);
+`ResponseInfo`, what a result knows of its answer, is loaded with the first answer.
 Everything a client needs to be built is imported here, the generated enums `ErrorCode` and
 `GenerationStatus` too (each loads its own module only); the generated client and its
 operations are imported by the first request.
@@ -54,6 +55,7 @@ if TYPE_CHECKING:
     from ._batch import BatchItem
     from ._download import DownloadedFiles, DownloadError
     from ._polling import PollSchedule
+    from ._response import ResponseInfo
     from .webhooks import InvalidWebhookError, WebhookEvent
 
 # name -> (module, attribute) of the names loaded on first use.
@@ -64,6 +66,7 @@ _LAZY = {
     "DownloadError": ("imagegen._download", "DownloadError"),
     "InvalidWebhookError": ("imagegen.webhooks", "InvalidWebhookError"),
     "WebhookEvent": ("imagegen.webhooks", "WebhookEvent"),
+    "ResponseInfo": ("imagegen._response", "ResponseInfo"),
 }
 
 __version__ = "0.1.0"
@@ -104,6 +107,7 @@ __all__ = [
     "Pacing",
     "PollSchedule",
     "RateLimitError",
+    "ResponseInfo",
     "RetryPolicy",
     "ServerError",
     "ServiceUnavailableError",

@@ -1,9 +1,10 @@
 """What the result classes do beyond holding the answer's fields: hand-written behaviour that
 the generated classes (`_spec/results.py`) inherit.
 
-`models` is `imagegen._api.models`, imported when an attribute is first read: the results'
-annotations name `GenerationStatus` through it, so that resolving them
-(`typing.get_type_hints`) works without `import imagegen` importing every generated model.
+`models` is `imagegen._api.models` and `responses` is `imagegen._response`, each imported when
+an attribute is first read: the results' annotations name `GenerationStatus` and `ResponseInfo`
+through them, so that resolving them (`typing.get_type_hints`) works without `import imagegen`
+importing every generated model, or defining `ResponseInfo` before the first answer.
 """
 
 from __future__ import annotations
@@ -14,20 +15,25 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from imagegen._api import models
 
+    from . import _response as responses
     from ._spec.results import Generation
 else:
 
-    class _GeneratedModels:
-        """`imagegen._api.models`, imported when an attribute is first read."""
+    class _Module:
+        """A module, imported when an attribute is first read."""
+
+        def __init__(self, name: str) -> None:
+            self._name = name
 
         def __getattr__(self, name: str) -> object:
-            from imagegen._api import models
+            import importlib  # here: `import imagegen` need not load it
 
-            return getattr(models, name)
+            return getattr(importlib.import_module(self._name), name)
 
-    models = _GeneratedModels()
+    models = _Module("imagegen._api.models")
+    responses = _Module("imagegen._response")
 
-__all__ = ["GenerationBehaviour", "PageBehaviour", "models"]
+__all__ = ["GenerationBehaviour", "PageBehaviour", "models", "responses"]
 
 
 @functools.cache

@@ -67,6 +67,7 @@ class _Configured(Generic[HttpT]):
         pacing: Pacing | None = Pacing(),  # noqa: B008 - frozen, safe to share
         limiter: Limiter | str | None = None,
         on_event: OnEvent | None = None,
+        app_info: str | None = None,
     ) -> None:
         self._core = ClientCore(
             api_key=api_key,
@@ -81,6 +82,7 @@ class _Configured(Generic[HttpT]):
             http_type=self._http_type,
             timeout=timeout,
             on_event=on_event,
+            app_info=app_info,
         )
         http = self._core.http
         assert isinstance(http, self._http_type)  # ClientCore checked it
@@ -139,6 +141,12 @@ class Client(
     retries, pacing waits, reconciliations, status changes, downloads) as it happens.
     `http_client` may be any `httpx.Client` (it is closed only by its owner); `clock` is for
     tests.
+
+    Every request says `User-Agent: imagegen-python/V httpx/V python/V`, then `app_info` (your
+    application, such as `"myapp/1.2 (+https://example.com)"`: printable ASCII) after a space;
+    a User-Agent that `http_client` sets itself is sent instead, as it is. Each result of a
+    call carries its answer's request id and rate-limit headers as `.response`
+    (`ResponseInfo`).
     """
 
     generate = blocking(ClientCalls.generate)

@@ -17,6 +17,9 @@ Safety, by construction:
   it again (never charge twice).
 - Creates are paced to the API's limits (`Pacing`), so a batch sees no 429; with a shared
   `limiter`, so are those of every client of the account, in any process.
+- Every API request (and every download) says who sends it: `User-Agent: imagegen-python/V
+  httpx/V python/V`, then the caller's `app_info`, made once per client (`user_agent`);
+  a User-Agent the caller's own http client sets is left as it is.
 
 What only requests need is imported inside the functions that first need it, not at the top,
 because each costs milliseconds against `make bench`'s budget for `import imagegen` (1.3x
@@ -65,7 +68,7 @@ from ._observe import Observer, OnEvent
 from ._operations import Operation
 from ._pacing import OWN_ACCOUNT, CreatePacer, Pacing
 from ._retry import Outcome, RetryPolicy, RetryState, decide, describe
-from ._secrets import Secret, install_filter, scrub_error
+from ._secrets import REDACTED, Secret, install_filter, scrub_error
 from ._spec.calls import (
     create_image_operation,
     get_image_operation,
@@ -201,6 +204,7 @@ class ClientCore:
         http_type: type[httpx.Client] | type[httpx.AsyncClient],
         timeout: Any,
         on_event: OnEvent | None = None,
+        app_info: str | None = None,
     ) -> None:
         key = _checked_key(api_key if api_key is not None else os.environ.get("IMAGEGEN_API_KEY"))
         url = base_url if base_url is not None else os.environ.get("IMAGEGEN_BASE_URL")
@@ -236,6 +240,9 @@ class ClientCore:
                 field="http_client",
             )
         self.owns_http = http_client is None
+        # The User-Agent of every request, made once; None where the caller's http client
+        # sets its own, which is then sent as it is.
+        self.user_agent = user_agent(app_info, http_client)
         self.timeout = timeout_for(timeout, self.owns_http)
         # One we make gets the client's timeout as its default too, so the requests it sends
         # that are not API calls (downloads of outputs) wait no longer and no shorter; a
@@ -252,6 +259,8 @@ class ClientCore:
     def build(self, operation: Operation) -> httpx.Request:
         kwargs = operation.kwargs
         headers = self.auth_headers()
+        if self.user_agent is not None:
+            headers["User-Agent"] = self.user_agent
         if "headers" in kwargs:
             headers = {**kwargs["headers"], **headers}
         extra = {name: value for name, value in kwargs.items() if name not in _PLACED}
@@ -359,10 +368,14 @@ class ClientCore:
                 response.headers.get("x-request-id"),
             )
         try:
-            return _parse_response()(operation.operation_id, response, now=self.clock.time())
+            result = _parse_response()(operation.operation_id, response, now=self.clock.time())
         except APIError as exc:
             exc.retryable = decide(exc, creates=operation.creates).sends_again
             raise scrub_error(exc) from None
+        request_id = result.response.request_id
+        if request_id is not None and self._key.reveal() in request_id:
+            result = _without_key(result, self._key)  # a server that echoes the key
+        return result
 
     def retry_state(self, operation: Operation, deadline: float | None = None) -> RetryState:
         return RetryState(
@@ -807,6 +820,7 @@ class ClientCore:
                 retry=self.retry,
                 clock=self.clock,
                 observer=self.observer,
+                user_agent=self.user_agent,
             )
         )
 
@@ -827,6 +841,14 @@ def _parse_response() -> Callable[..., Any]:
     from ._parsing import parse_response
 
     return parse_response
+
+
+def _without_key(result: Any, key: Secret) -> Any:
+    """`result` with the key taken out of its answer's request id (its repr shows it)."""
+    import attrs
+
+    request_id = result.response.request_id.replace(key.reveal(), REDACTED)
+    return attrs.evolve(result, response=attrs.evolve(result.response, request_id=request_id))
 
 
 def _pacer(
@@ -863,6 +885,67 @@ def _checked_key(key: str | None) -> str:
             field="api_key",
         )
     return key
+
+
+def user_agent(
+    app_info: str | None, http_client: httpx.Client | httpx.AsyncClient | None
+) -> str | None:
+    """The User-Agent of a client's requests: `imagegen-python/V httpx/V python/V`, then
+    `app_info` (checked: printable ASCII) after a space. None when the caller's `http_client`
+    sets a User-Agent of its own (one other than httpx's default `python-httpx/V`): never
+    overridden. `app_info` is checked either way, so a bad one fails the same everywhere."""
+    import platform
+
+    from . import __version__
+
+    if app_info is not None:
+        app_info = _checked_app_info(app_info)
+    if http_client is not None:
+        theirs = http_client.headers.get("user-agent")
+        if theirs is not None and theirs != f"python-httpx/{httpx.__version__}":
+            if app_info is not None:
+                logger.warning(
+                    "app_info is not sent: the http_client given sets its own User-Agent, "
+                    "which is sent as it is"
+                )
+            return None
+    ours = (
+        f"imagegen-python/{__version__} httpx/{httpx.__version__} "
+        f"python/{platform.python_version()}"
+    )
+    return f"{ours} {app_info}" if app_info is not None else ours
+
+
+def _checked_app_info(app_info: object) -> str:
+    """`app_info` as a User-Agent can carry it (its ends' spaces dropped); says what to change."""
+    example = 'app_info="myapp/1.2 (+https://example.com)"'
+    if not isinstance(app_info, str):
+        raise InvalidRequestError(
+            f"app_info must be a string, such as {example}; got {type(app_info).__name__}",
+            field="app_info",
+        )
+    for position, char in enumerate(app_info):
+        if char in "\r\n":
+            raise InvalidRequestError(
+                f"app_info holds a line break at position {position}: a header is one line; "
+                f"pass the name and version alone, such as {example}",
+                field="app_info",
+            )
+        if not " " <= char <= "~":
+            raise InvalidRequestError(
+                f"app_info holds {char!r} at position {position}, which a User-Agent cannot "
+                "carry: use printable ASCII only (letters, digits, spaces and punctuation), "
+                f"such as {example}",
+                field="app_info",
+            )
+    stripped = app_info.strip()
+    if not stripped:
+        raise InvalidRequestError(
+            f"app_info is empty: give your application's name and version, such as {example}, "
+            "or leave app_info out",
+            field="app_info",
+        )
+    return stripped
 
 
 def timeout_for(timeout: Any, owned: bool) -> httpx.Timeout | None:

@@ -198,12 +198,14 @@ def download_plan(
     retry: RetryPolicy | None = None,
     clock: Clock | None = None,
     observer: Observer | None = None,
+    user_agent: str | None = None,
 ) -> Plan[DownloadedFiles]:
     """Save every output of a finished `generation` into `directory` (created if missing),
     one after another; `http` only builds the requests (the runner sends them).
 
     Transient failures are retried on `retry` (default `RetryPolicy()`), waiting on `clock`
-    (default `SystemClock()`).
+    (default `SystemClock()`). `user_agent`, when given, is the requests' User-Agent (the
+    client's own, as its API requests send it); else `http`'s default is sent.
     """
     plan = _Plan(generation, directory, max_bytes, retry, clock)
     saved: list[Path] = []
@@ -213,7 +215,7 @@ def download_plan(
         attempts = plan.attempts(url)
         while True:
             try:
-                path = yield from _save(http, url, plan.target(index), max_bytes)
+                path = yield from _save(http, url, plan.target(index), max_bytes, user_agent)
                 saved.append(path)
                 if events is not None:
                     size = path.stat().st_size
@@ -276,11 +278,15 @@ class _DownloadOptions(TypedDict, total=False):
 
 
 def _save(
-    http: httpx.Client | httpx.AsyncClient, url: str, target: _OutputFile, max_bytes: int
+    http: httpx.Client | httpx.AsyncClient,
+    url: str,
+    target: _OutputFile,
+    max_bytes: int,
+    user_agent: str | None = None,
 ) -> Plan[Path]:
     """One attempt at one output: its final path, or an exception with nothing left on disk."""
     try:
-        response = yield from _open(http, url)
+        response = yield from _open(http, url, user_agent)
         try:
             target.begin(response, max_bytes)
             chunks = yield Chunks(response)
@@ -531,10 +537,12 @@ def _extension(head: bytes, content_type: str | None) -> str:
 # -- requests to the image host ---------------------------------------------------------------
 
 
-def _open(http: httpx.Client | httpx.AsyncClient, url: str) -> Plan[httpx.Response]:
+def _open(
+    http: httpx.Client | httpx.AsyncClient, url: str, user_agent: str | None = None
+) -> Plan[httpx.Response]:
     """A streaming response for `url`, following redirects one checked hop at a time."""
     for _ in range(MAX_REDIRECTS + 1):
-        request = _plain_request(http, url)
+        request = _plain_request(http, url, user_agent)
         response: httpx.Response = yield Transmit(request)
         try:
             location = _redirect_location(response)
@@ -548,10 +556,14 @@ def _open(http: httpx.Client | httpx.AsyncClient, url: str) -> Plan[httpx.Respon
     raise _Refused(f"more than {MAX_REDIRECTS} redirects")
 
 
-def _plain_request(http: httpx.Client | httpx.AsyncClient, url: str) -> httpx.Request:
-    """A GET for `url` that carries no credential, whatever the client's default headers."""
+def _plain_request(
+    http: httpx.Client | httpx.AsyncClient, url: str, user_agent: str | None = None
+) -> httpx.Request:
+    """A GET for `url` that carries no credential, whatever the client's default headers (and
+    `user_agent` as its User-Agent, when given: it names the SDK, no one's account)."""
     checked = _checked_url(url)
-    request = http.build_request("GET", checked)
+    headers = {"User-Agent": user_agent} if user_agent is not None else None
+    request = http.build_request("GET", checked, headers=headers)
     for header in _CREDENTIAL_HEADERS:
         request.headers.pop(header, None)
     return request

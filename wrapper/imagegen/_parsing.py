@@ -13,6 +13,9 @@ What the spec marks required must be there and not null; what it leaves optional
 absent or null (None, or () for a list). A value of the wrong type fails the answer: it breaks
 the spec, and a result with a field silently dropped would be worse.
 
+The result of an operation carries its answer's request id and rate-limit headers as its
+`response` (`_response.ResponseInfo`), filled in here, the one place answers are read.
+
 One exception: a generation `status` string outside the enum is kept as the raw string (see
 `_types`), so one cancelled generation does not fail a whole list page; a wait on it ends
 (`unknown_status_error`).
@@ -39,6 +42,7 @@ from ._errors import (
     error_from_response,
     unexpected_body,
 )
+from ._response import ResponseInfo, response_info
 from ._secrets import scrub_error
 from ._spec import results
 from ._spec.operations import OperationId
@@ -64,6 +68,8 @@ _ABSENT = object()  # a field the body does not carry
 _CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 # The known status values, to their members: one dict lookup (no enum call) on the hot path.
 _STATUSES: Mapping[str, GenerationStatus] = {status.value: status for status in GenerationStatus}
+# The attribute of an operation's result that holds its `ResponseInfo` (tools/gen_surface.py).
+RESPONSE_ATTRIBUTE = "response"
 
 
 def parse_response(
@@ -97,7 +103,9 @@ def parse_response(
         if success is not True:  # `false` was an error above; the spec's 2xx says true
             state = "missing" if success is _ABSENT else "null" if success is None else "not true"
             raise _Mismatch(f"required field 'success' is {state}")
-        result = read(name, _object(body.get("data", _ABSENT), "data"), body)
+        result = read(
+            name, _object(body.get("data", _ABSENT), "data"), body, response_info(response.headers)
+        )
     except _Mismatch as exc:
         raise unexpected_body(response, str(exc)) from None
     except (ValueError, TypeError, AttributeError, RecursionError, OverflowError) as exc:
@@ -109,9 +117,16 @@ def parse_response(
     return result
 
 
-def read(name: str, data: Mapping[str, Any], envelope: Mapping[str, Any] | None = None) -> Any:
+def read(
+    name: str,
+    data: Mapping[str, Any],
+    envelope: Mapping[str, Any] | None = None,
+    info: ResponseInfo | None = None,
+) -> Any:
     """The result class `name` from its JSON object `data`, by its shape (`_spec.results`);
-    `envelope` is the whole answer, for the fields the spec puts beside `data`.
+    `envelope` is the whole answer, for the fields the spec puts beside `data`, and `info` what
+    its headers say (the `response` attribute of an operation's result class; nested results
+    have none).
 
     One loop over the fields: a value of exactly its JSON type is taken as it is (the usual
     case, decided by one identity test); anything else (absent, null, a wrong type) goes
@@ -132,6 +147,8 @@ def read(name: str, data: Mapping[str, Any], envelope: Mapping[str, Any] | None 
                 raise _Mismatch(f"required field {label!r} is {state}")
             continue
         fields[attribute] = _CONVERT[kind](value, path[-1], nested)
+    if info is not None:
+        fields[RESPONSE_ATTRIBUTE] = info
     return getattr(results, name)(**fields)
 
 

@@ -6,6 +6,11 @@ is hand-written in `_behaviour`. They use None and tuples, so a result is hashab
 and prints plainly. `_parsing` builds them. `GenerationResult`, which no answer holds as such,
 is defined here.
 
+Each result an operation returns also carries `response`, the `ResponseInfo` of its answer
+(request id, rate-limit headers: `_response`), outside its equality, hash and repr.
+`ResponseInfo` lives in `_response`, loaded with the first answer rather than here, so that
+`import imagegen` does not define it.
+
 `GenerationStatus` is the generated enum (importing it loads its own module only: the generated
 `imagegen._api.models` imports each model lazily).
 

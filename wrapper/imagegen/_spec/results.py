@@ -13,6 +13,11 @@ outside the enum is passed through unchanged rather than fail the answer (as an
 unknown `status` is, see `_types`): the `Literal` types what the spec promises, so
 user code can match on the values, while reading stays tolerant of a value the spec
 does not know yet.
+
+Each class an operation answers with has one more attribute, `response`: the
+`ResponseInfo` of the answer it was read from (its request id and rate-limit headers),
+filled in by `_parsing`, None where the result came from no answer of its own. It is
+no part of the result's value: equality, hashing and repr leave it out.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ import attrs
 
 from .._behaviour import GenerationBehaviour, PageBehaviour
 from .._behaviour import models as _models
+from .._behaviour import responses as _responses
 
 __all__ = [
     "RESULT_OF",
@@ -48,6 +54,8 @@ class ConnectionStatus:
     api_key_name: str
     timestamp: datetime.datetime
     message: str
+    # The answer it was read from: no part of its value (eq, hash, repr).
+    response: _responses.ResponseInfo | None = attrs.field(default=None, eq=False, repr=False)
 
 
 @attrs.frozen(kw_only=True)
@@ -98,6 +106,8 @@ class Generation(GenerationBehaviour):
     current_image: int | None = None
     deleted_image: int | None = None
     failure_reason: str | None = None
+    # The answer it was read from: no part of its value (eq, hash, repr).
+    response: _responses.ResponseInfo | None = attrs.field(default=None, eq=False, repr=False)
 
 
 @attrs.frozen(kw_only=True)
@@ -107,6 +117,8 @@ class CreatedGeneration:
     id: str
     status: _models.GenerationStatus | str
     credit_cost: int
+    # The answer it was read from: no part of its value (eq, hash, repr).
+    response: _responses.ResponseInfo | None = attrs.field(default=None, eq=False, repr=False)
 
 
 @attrs.frozen(kw_only=True)
@@ -121,6 +133,8 @@ class Account:
     created_at: datetime.datetime
     credits: Credits
     api_key: ApiKeyInfo
+    # The answer it was read from: no part of its value (eq, hash, repr).
+    response: _responses.ResponseInfo | None = attrs.field(default=None, eq=False, repr=False)
 
 
 @attrs.frozen(kw_only=True)
@@ -131,6 +145,8 @@ class GenerationPage(PageBehaviour):
     total: int
     limit: int
     offset: int
+    # The answer it was read from: no part of its value (eq, hash, repr).
+    response: _responses.ResponseInfo | None = attrs.field(default=None, eq=False, repr=False)
 
 
 # Each class's fields: (attribute, where in the answer's `data` (`^`: beside it), kind,

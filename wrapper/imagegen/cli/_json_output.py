@@ -21,7 +21,13 @@ __all__ = ["to_jsonable", "write_json", "write_json_line"]
 def to_jsonable(value: object) -> Any:
     cls = type(value)
     if attrs.has(cls):
-        return {field.name: to_jsonable(getattr(value, field.name)) for field in attrs.fields(cls)}
+        # A result's `response` (what its answer's headers said, outside its equality) is no
+        # field of the answer, and not in the document.
+        return {
+            field.name: to_jsonable(getattr(value, field.name))
+            for field in attrs.fields(cls)
+            if field.eq or field.name != "response"
+        }
     if isinstance(value, enum.Enum):
         return to_jsonable(value.value)
     if isinstance(value, dt.datetime | dt.date):

@@ -156,3 +156,15 @@ def test_no_hook_imports_no_events_module() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert out.strip() == "False"
+
+
+def test_a_download_retry_is_numbered_from_one_with_its_reason(tmp_path: Path) -> None:
+    seen: list[Event] = []
+    with Sandbox() as sandbox:
+        sandbox.control.add_fault("getFile", "drop_during", times=1)
+        client = sandbox.client(on_event=seen.append)
+        client.generate(f"a fox {QUICK}", download_to=tmp_path)
+    (retry,) = [e for e in seen if isinstance(e, RetryEvent)]
+    assert retry.operation == "download"
+    assert retry.attempt == 1
+    assert retry.cause.startswith("could not fetch it (RemoteProtocolError")

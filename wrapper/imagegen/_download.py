@@ -240,9 +240,11 @@ def download_plan(
                     events.emit(
                         "retry",
                         operation="download",
-                        attempt=attempts.made,
+                        # next_delay counted the attempt about to be made: this is retry
+                        # made - 1 (1: the first retry), as the log line and API retries say.
+                        attempt=attempts.made - 1,
                         delay=delay,
-                        cause=type(exc).__name__,
+                        cause=_reason(exc),
                     )
             yield Sleep(delay)
     return plan.result(saved, errors, strict)

@@ -7,6 +7,7 @@ import asyncio
 import logging
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -168,3 +169,42 @@ def test_a_download_retry_is_numbered_from_one_with_its_reason(tmp_path: Path) -
     assert retry.operation == "download"
     assert retry.attempt == 1
     assert retry.cause.startswith("could not fetch it (RemoteProtocolError")
+
+
+def test_a_hook_raising_on_a_dropped_create_logs_its_own_traceback_only(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    def broken(event: Event) -> None:
+        raise RuntimeError("a bug in the hook")
+
+    with Sandbox() as sandbox, caplog.at_level(logging.WARNING, logger="imagegen"):
+        sandbox.control.add_fault("createImage", "drop_after", times=1)
+        created = sandbox.client(on_event=broken).images.create("a fox")
+    assert created.id
+    (logged,) = [r for r in caplog.records if "on_event hook raised" in r.getMessage()]
+    assert logged.exc_info is not None
+    text = caplog.text
+    assert "a bug in the hook" in text
+    assert "RemoteProtocolError" not in text
+
+
+def test_an_async_def_hook_is_not_left_unawaited_and_is_logged_once(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    calls: list[Event] = []
+
+    async def hook(event: Event) -> None:
+        calls.append(event)  # never runs: the hook is called, not awaited
+
+    async def main() -> None:
+        with Sandbox() as sandbox:
+            async with sandbox.async_client(on_event=hook) as client:
+                await client.images.create("a fox")
+                await client.images.create("a fox")
+
+    with warnings.catch_warnings(), caplog.at_level(logging.WARNING, logger="imagegen"):
+        warnings.simplefilter("error", RuntimeWarning)
+        asyncio.run(main())
+    assert calls == []
+    logged = [r for r in caplog.records if "returned an awaitable" in r.getMessage()]
+    assert len(logged) == 1

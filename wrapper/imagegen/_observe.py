@@ -9,7 +9,9 @@ fill the log once per request).
 
 from __future__ import annotations
 
+import inspect
 import logging
+import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -46,13 +48,37 @@ class Observer:
         from .events import BY_KIND
 
         event = BY_KIND[kind](**fields)
+        handling = sys.exc_info()[1]
         try:
-            self.hook(event)
-        except Exception:
-            if not self._failed:
-                self._failed = True
-                logger.exception(
-                    "the on_event hook raised on a %s event; the call goes on, and later "
-                    "failures of the hook are not logged",
-                    kind,
-                )
+            outcome = self.hook(event)
+        except Exception as exc:
+            if exc.__context__ is handling is not None:
+                # Emitted while the plan handles an error (a dropped connection, a 503): that
+                # error is no part of the hook's failure, so its traceback is not logged with it.
+                exc.__suppress_context__ = True
+            self._failure(kind)
+            return
+        if inspect.isawaitable(outcome):
+            # An `async def` hook: it is called, never awaited (it runs in the calling thread
+            # or event loop, as every hook). Closed, so Python warns of no coroutine left over.
+            close = getattr(outcome, "close", None)
+            if close is not None:
+                close()
+            self._failure(kind, awaitable=True)
+
+    def _failure(self, kind: str, *, awaitable: bool = False) -> None:
+        if self._failed:
+            return
+        self._failed = True
+        if awaitable:
+            logger.error(
+                "the on_event hook returned an awaitable on a %s event: it is called, not "
+                "awaited, so make it a plain function; later failures of the hook are not logged",
+                kind,
+            )
+            return
+        logger.exception(
+            "the on_event hook raised on a %s event; the call goes on, and later "
+            "failures of the hook are not logged",
+            kind,
+        )

@@ -29,6 +29,7 @@ DEFERRED = (
     "imagegen._validation",
     "imagegen._polling",
     "imagegen._download",
+    "imagegen._response",  # an attrs class, defined with the first answer
 )
 
 

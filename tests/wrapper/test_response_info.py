@@ -268,3 +268,18 @@ def test_a_request_id_that_echoes_the_key_does_not_show_it(sandbox: Sandbox) -> 
     assert status.response is not None
     assert status.response.request_id == "req_<redacted>_1"
     assert sandbox.api_key not in repr(status.response)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        [(b"X-Request-ID", b"req_\xc3\xa9")],  # not ASCII: decoded as httpx decodes it
+        [(b"x-request-id", b"req_a"), (b"X-Request-Id", b"req_b")],  # twice: "req_a, req_b"
+        [(b"Server", b"x"), (b"X-REQUEST-ID", b"req_c"), (b"x-ratelimit-limit", b"10")],
+        [(b"Server", b"x")],
+    ],
+)
+def test_the_request_id_is_read_as_httpx_reads_it(raw: list[tuple[bytes, bytes]]) -> None:
+    headers = httpx.Headers(raw)
+    assert response_info(headers).request_id == headers.get("x-request-id")
+    assert response_info(dict(headers)) == response_info(headers)  # any mapping, by name

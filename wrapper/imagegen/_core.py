@@ -246,8 +246,17 @@ class ClientCore:
         self.timeout = timeout_for(timeout, self.owns_http)
         # One we make gets the client's timeout as its default too, so the requests it sends
         # that are not API calls (downloads of outputs) wait no longer and no shorter; a
-        # caller's http client keeps its own.
-        self.http = http_client if http_client is not None else http_type(timeout=self.timeout)
+        # caller's http client keeps its own. It has the User-Agent as a default header (free
+        # per request); a caller's, whose defaults are theirs, gets it on each request instead
+        # (`_request_agent`), set on the request built (cheaper than merged into it by httpx).
+        self._request_agent: str | None
+        if http_client is None:
+            assert self.user_agent is not None
+            self.http = http_type(timeout=self.timeout, headers={"User-Agent": self.user_agent})
+            self._request_agent = None
+        else:
+            self.http = http_client
+            self._request_agent = self.user_agent
 
     # -- requests ------------------------------------------------------------------------
 
@@ -259,16 +268,17 @@ class ClientCore:
     def build(self, operation: Operation) -> httpx.Request:
         kwargs = operation.kwargs
         headers = self.auth_headers()
-        if self.user_agent is not None:
-            headers["User-Agent"] = self.user_agent
         if "headers" in kwargs:
             headers = {**kwargs["headers"], **headers}
         extra = {name: value for name, value in kwargs.items() if name not in _PLACED}
         if self.timeout is not None:
             extra["timeout"] = self.timeout
-        return self.http.build_request(
+        request = self.http.build_request(
             kwargs["method"].upper(), self._url_prefix + kwargs["url"], headers=headers, **extra
         )
+        if self._request_agent is not None:
+            request.headers["User-Agent"] = self._request_agent
+        return request
 
     def follow(self, request: httpx.Request, response: httpx.Response) -> httpx.Request | None:
         """The request that follows a redirect answer, or None when the answer is final.
@@ -820,7 +830,7 @@ class ClientCore:
                 retry=self.retry,
                 clock=self.clock,
                 observer=self.observer,
-                user_agent=self.user_agent,
+                user_agent=self._request_agent,
             )
         )
 

@@ -205,7 +205,7 @@ def download_plan(
 
     Transient failures are retried on `retry` (default `RetryPolicy()`), waiting on `clock`
     (default `SystemClock()`). `user_agent`, when given, is the requests' User-Agent (the
-    client's own, as its API requests send it); else `http`'s default is sent.
+    client's own, where `http` does not send it by default); else `http`'s default is sent.
     """
     plan = _Plan(generation, directory, max_bytes, retry, clock)
     saved: list[Path] = []
@@ -564,8 +564,9 @@ def _plain_request(
     """A GET for `url` that carries no credential, whatever the client's default headers (and
     `user_agent` as its User-Agent, when given: it names the SDK, no one's account)."""
     checked = _checked_url(url)
-    headers = {"User-Agent": user_agent} if user_agent is not None else None
-    request = http.build_request("GET", checked, headers=headers)
+    request = http.build_request("GET", checked)
+    if user_agent is not None:
+        request.headers["User-Agent"] = user_agent
     for header in _CREDENTIAL_HEADERS:
         request.headers.pop(header, None)
     return request
